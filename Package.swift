@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Osprey",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "osprey", targets: ["osprey"]),
+        // The library QEMU loads with `-plugin PATH/libOspreyPlugin.so`.
+        .library(name: "OspreyPlugin", type: .dynamic, targets: ["OspreyPlugin"]),
+        .library(name: "OspreyCore", targets: ["OspreyCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Our own declarations of the QEMU 10.0 plugin API subset we call, the two exported
+        // symbols QEMU looks up, and a few prefixed C shims. Nothing else.
+        .target(name: "CQemuPlugin"),
+        // Pure Swift: architectures, syscall engine, tables, events. No QEMU, no Foundation.
+        .target(name: "OspreyCore"),
+        // The QEMU adapter: translates plugin callbacks into core calls. Thin.
+        .target(name: "OspreyPlugin", dependencies: ["CQemuPlugin", "OspreyCore"]),
+        // Builds bootable guests from Debian packages through a private apt configuration.
+        .target(name: "OspreyGuestKit"),
+        // Runs QEMU with the plugin, reads traces, renders views.
+        .target(name: "OspreyTools", dependencies: ["OspreyCore", "OspreyGuestKit"]),
+        .executableTarget(
+            name: "osprey",
+            dependencies: [
+                "OspreyTools", "OspreyGuestKit", "OspreyCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "OspreyCoreTests", dependencies: ["OspreyCore"]),
+        .testTarget(name: "OspreyGuestKitTests", dependencies: ["OspreyGuestKit"]),
+        .testTarget(name: "OspreyToolsTests", dependencies: ["OspreyTools", "OspreyCore"]),
+        // Boots real guests in QEMU with the real plugin. Needs `swift build` first.
+        .testTarget(name: "IntegrationTests", dependencies: ["OspreyTools", "OspreyGuestKit", "OspreyCore"]),
+    ]
+)

@@ -1,0 +1,2 @@
+/// Linux system-call names per ABI, generated from linux-libc-dev headers.
+public enum LinuxSyscallNames {}

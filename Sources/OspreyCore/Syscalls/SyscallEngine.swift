@@ -1,0 +1,42 @@
+import Synchronization
+
+/// The thread-safe front of the syscall tracker: vCPU threads call it concurrently.
+///
+/// Decoding (register and memory reads) happens before the lock on the calling vCPU thread;
+/// only table updates and event emission happen under it. The sink is owned by the engine
+/// and reached only under the lock (`withSink`).
+public final class SyscallEngine<Sink: EventSink>: Sendable {
+    private let tracker: Mutex<SyscallTracker<Sink>>
+
+    public init(sink: sending Sink, limits: SyscallTrackerLimits = .init()) {
+        tracker = Mutex(SyscallTracker(sink: sink, limits: limits))
+    }
+
+    public func enter(_ record: SyscallEntryRecord) {
+        tracker.withLock { $0.enter(record) }
+    }
+
+    public func exit(_ record: SyscallReturnRecord) {
+        tracker.withLock { $0.exit(record) }
+    }
+
+    /// What `finish` reports.
+    public struct Summary: Sendable {
+        public var events: UInt64
+        public var unfinished: Int
+        public var problem: String?
+    }
+
+    /// Ends every pending call as `unfinished` and lets the sink close. Call once.
+    public func finish() -> Summary {
+        tracker.withLock { t in
+            let unfinished = t.finish()
+            let problem = t.sink.finish(events: t.emittedCount, unfinished: unfinished)
+            return Summary(events: t.emittedCount, unfinished: unfinished, problem: problem)
+        }
+    }
+
+    /// Events emitted so far.
+    public var emittedCount: UInt64 { tracker.withLock { $0.emittedCount } }
+
+}

@@ -1,0 +1,367 @@
+/// Matches system-call exits to their entries and turns them into events.
+///
+/// A call is identified by its context, as in the 2015 paper: the address space and the user
+/// stack pointer at the call instruction (a thread cannot have two calls in flight, and
+/// threads of one process have different stacks). The hard cases:
+/// - blocking calls: nothing special, their entry stays pending while other tasks run;
+/// - calls that never return (`exit`, `exit_group`, `rt_sigreturn`): emitted at entry;
+/// - a successful `execve`: the first call from an address space never seen before is the
+///   new image's; it resolves the oldest pending `execve` (same vCPU first) as `exec`;
+/// - `fork`/`vfork`/`clone`/`clone3` return twice: the parent's return matches the pending
+///   entry; the child's return (result 0) matches a fork record by return address and stack
+///   (`vfork` children share the parent's address space and stack until they exec or exit);
+/// - interrupted and restarted calls: a new entry of the same thread at the same instruction
+///   while the old one is pending ends the old one as `restarted`;
+/// - signal delivery: the handler runs on another part of the stack; `rt_sigreturn` comes
+///   back to the call's return address with the original stack pointer and result.
+/// Every table is bounded: the oldest pending entries are ended as `unfinished` when full.
+///
+/// Not thread-safe: `SyscallEngine` serialises access.
+public final class SyscallTracker<Sink: EventSink> {
+    struct CallKey: Hashable {
+        var addressSpace: AddressSpaceID
+        var stackPointer: UInt64
+    }
+
+    struct PendingCall {
+        var entry: SyscallEntryRecord
+        var order: UInt64
+        var traits: SyscallTraits
+    }
+
+    struct ForkRecord {
+        var entry: SyscallEntryRecord
+        var order: UInt64
+        var parentIdentity: TaskIdentity
+        var parentResult: Int64?
+        var childSpace: AddressSpaceID?
+        var childThreadPointer: UInt64?
+        var sharesVM: Bool { entry.cloneFlags & CloneFlags.vm != 0 }
+        var isThread: Bool { entry.cloneFlags & CloneFlags.thread != 0 }
+        var isVfork: Bool { entry.cloneFlags & CloneFlags.vfork != 0 }
+    }
+
+    /// A parent blocked in `vfork` (or `clone(CLONE_VM|CLONE_VFORK)`) while its child borrows
+    /// the address space.
+    struct VforkWindow {
+        var parent: PendingCall
+        /// The parent's call waits here rather than in `pending` (plain vfork: same stack).
+        var parkedHere: Bool
+        var parentIdentity: TaskIdentity
+        var childActive = true
+        /// The address space the child's `execve` landed in.
+        var childExecSpace: AddressSpaceID?
+    }
+
+    /// Where events go; only touched by the tracker's owner.
+    public let sink: Sink
+    private let limits: SyscallTrackerLimits
+    private var tables: [SyscallTable]
+    private var pending: [CallKey: PendingCall] = [:]
+    private var forks: [ForkRecord] = []
+    private var vforks: [AddressSpaceID: VforkWindow] = [:]
+    private var directory: ProcessDirectory
+    private var entryCount: UInt64 = 0
+    private var seq: UInt64 = 0
+
+    public init(sink: Sink, limits: SyscallTrackerLimits = SyscallTrackerLimits()) {
+        self.sink = sink
+        self.limits = limits
+        self.tables = SyscallABI.allCases.map { SyscallTable.linux($0) }
+        self.directory = ProcessDirectory(capacity: limits.processes)
+    }
+
+    /// Events emitted so far.
+    public var emittedCount: UInt64 { seq }
+    /// Calls entered and not yet ended.
+    public var pendingCount: Int { pending.count + vforks.values.filter(\.parkedHere).count }
+
+    private func table(_ abi: SyscallABI) -> SyscallTable { tables[Int(abi.rawValue)] }
+
+    // MARK: entry
+
+    public func enter(_ e: SyscallEntryRecord) {
+        entryCount &+= 1
+        let traits = table(e.abi).traits(of: e.number)
+        if !directory.isKnown(e.addressSpace) {
+            adoptNewAddressSpace(at: e)
+        }
+        let key = CallKey(addressSpace: e.addressSpace, stackPointer: e.stackPointer)
+        if let old = pending.removeValue(forKey: key) {
+            let sameCall = old.entry.pc == e.pc && (old.entry.number == e.number || traits.contains(.restart))
+            emit(old.entry, identity: identity(of: old.entry), result: nil, end: sameCall ? .restarted : .unfinished)
+        }
+        if traits.contains(.noReturn) {
+            emit(e, identity: identity(of: e), result: nil, end: .noReturn)
+            if traits.contains(.endsProcess) {
+                processEnded(e.addressSpace)
+            } else if traits.contains(.endsThread) {
+                directory.threadExited(e.addressSpace, threadPointer: e.threadPointer)
+            }
+            return
+        }
+        let call = PendingCall(entry: e, order: entryCount, traits: traits)
+        pending[key] = call
+        if traits.contains(.forksChild) {
+            forks.append(ForkRecord(entry: e, order: entryCount, parentIdentity: identity(of: e)))
+            if forks.count > limits.forkRecords { forks.removeFirst(forks.count - limits.forkRecords) }
+        }
+        if pending.count > limits.pendingCalls { evictOldestPending() }
+    }
+
+    /// The first call from an unknown address space: an `execve` landed there, or a task we
+    /// never saw start (the first process, or one that existed before tracing).
+    private func adoptNewAddressSpace(at e: SyscallEntryRecord) {
+        let execs = pending.filter { $0.value.traits.contains(.replacesImage) }
+        guard let (key, exec) = execs.min(by: { a, b in
+            let aSame = a.value.entry.vcpu == e.vcpu, bSame = b.value.entry.vcpu == e.vcpu
+            return aSame != bSame ? aSame : a.value.order < b.value.order
+        }) else {
+            directory.update(e.addressSpace) { _ in }
+            return
+        }
+        pending.removeValue(forKey: key)
+        let old = exec.entry.addressSpace
+        let caller = identity(of: exec.entry)
+        emit(exec.entry, identity: caller, result: 0, end: .exec)
+        let comm = exec.entry.strings.first.map { Self.comm(fromPath: $0.bytes) }
+        if var window = vforks[old], window.childActive {
+            // A vfork child exec'd: the parent gets the address space back; the child's pid
+            // is known when the parent returns.
+            window.childActive = false
+            window.childExecSpace = e.addressSpace
+            vforks[old] = window
+            directory.update(e.addressSpace) { p in
+                p = ProcessDirectory.Process(pid: nil, ppid: window.parentIdentity.pid, comm: comm)
+            }
+        } else {
+            endPending(in: old)
+            let previous = directory.process(old)
+            directory.remove(old)
+            directory.update(e.addressSpace) { p in
+                p = ProcessDirectory.Process(pid: caller.pid, ppid: previous?.ppid, comm: comm ?? previous?.comm)
+            }
+        }
+    }
+
+    // MARK: return
+
+    public func exit(_ r: SyscallReturnRecord) {
+        let key = CallKey(addressSpace: r.addressSpace, stackPointer: r.stackPointer)
+        if let call = pending[key], call.entry.returnAddress == r.pc {
+            let result = call.entry.abi.signedResult(r.rawResult)
+            if call.traits.contains(.forksChild), result == 0, call.entry.cloneFlags & CloneFlags.vfork != 0,
+               call.entry.cloneFlags & CloneFlags.vm != 0, vforks[r.addressSpace] == nil {
+                // Plain vfork: the child returns first, on the parent's stack.
+                pending.removeValue(forKey: key)
+                vforkChildReturned(call, at: r)
+                return
+            }
+            pending.removeValue(forKey: key)
+            learn(from: call.entry, traits: call.traits, result: result, at: r)
+            emit(call.entry, identity: identity(of: r), result: result, end: .returned)
+            if call.traits.contains(.forksChild) { parentReturned(call, result: result) }
+            return
+        }
+        if let window = vforks[r.addressSpace], window.parkedHere,
+           window.parent.entry.stackPointer == r.stackPointer, window.parent.entry.returnAddress == r.pc {
+            let result = window.parent.entry.abi.signedResult(r.rawResult)
+            vforks.removeValue(forKey: r.addressSpace)
+            emit(window.parent.entry, identity: window.parentIdentity, result: result, end: .returned)
+            parentReturned(window.parent, result: result, execSpace: window.childExecSpace)
+            return
+        }
+        if r.rawResult == 0 { childReturned(at: r) }
+    }
+
+    private func vforkChildReturned(_ call: PendingCall, at r: SyscallReturnRecord) {
+        let parentIdentity = identity(of: call.entry)
+        vforks[r.addressSpace] = VforkWindow(parent: call, parkedHere: true, parentIdentity: parentIdentity)
+        forks.removeAll { $0.order == call.order }
+        emit(call.entry, identity: TaskIdentity(ppid: parentIdentity.pid, comm: parentIdentity.comm), result: 0, end: .child)
+    }
+
+    private func childReturned(at r: SyscallReturnRecord) {
+        guard let index = forks.lastIndex(where: { rec in
+            guard rec.entry.returnAddress == r.pc, rec.childSpace == nil, rec.childThreadPointer == nil else { return false }
+            if rec.sharesVM {
+                return rec.entry.addressSpace == r.addressSpace && rec.entry.stackPointer != r.stackPointer
+            }
+            return rec.entry.addressSpace != r.addressSpace
+                && (rec.entry.stackPointer == r.stackPointer || rec.entry.childStack == r.stackPointer)
+        }) else { return }
+        var rec = forks[index]
+        let childPID: GuestPID? = rec.parentResult.map { GuestPID(truncatingIfNeeded: $0) }
+        var childIdentity = TaskIdentity(ppid: rec.parentIdentity.pid, comm: rec.parentIdentity.comm)
+        if !rec.sharesVM {
+            rec.childSpace = r.addressSpace
+            directory.update(r.addressSpace) { p in
+                p = ProcessDirectory.Process(pid: childPID, ppid: rec.parentIdentity.pid, comm: rec.parentIdentity.comm)
+            }
+            childIdentity = directory.identity(space: r.addressSpace, threadPointer: r.threadPointer)
+        } else if rec.isThread {
+            rec.childThreadPointer = r.threadPointer
+            if let tid = rec.parentIdentity.tid {
+                directory.setThread(r.addressSpace, threadPointer: rec.entry.threadPointer, tid: tid)
+            }
+            directory.update(r.addressSpace) { $0.threadCount += 1 }
+            if let childPID { directory.setThread(r.addressSpace, threadPointer: r.threadPointer, tid: childPID) }
+            childIdentity = TaskIdentity(pid: rec.parentIdentity.pid, tid: childPID, ppid: rec.parentIdentity.ppid, comm: rec.parentIdentity.comm)
+        } else {
+            // A process sharing the parent's memory on its own stack (posix_spawn's
+            // CLONE_VM|CLONE_VFORK): the parent is blocked until it execs or exits.
+            rec.childThreadPointer = r.threadPointer
+            if rec.isVfork, vforks[r.addressSpace] == nil,
+               let parent = pending[CallKey(addressSpace: rec.entry.addressSpace, stackPointer: rec.entry.stackPointer)] {
+                vforks[r.addressSpace] = VforkWindow(parent: parent, parkedHere: false, parentIdentity: rec.parentIdentity)
+            }
+            childIdentity.pid = childPID
+            childIdentity.tid = childPID
+        }
+        emit(rec.entry, identity: childIdentity, result: 0, end: .child, stackPointer: r.stackPointer, space: r.addressSpace)
+        if rec.parentResult != nil {
+            forks.remove(at: index)
+        } else {
+            forks[index] = rec
+        }
+    }
+
+    private func parentReturned(_ call: PendingCall, result: Int64, execSpace: AddressSpaceID? = nil) {
+        if let window = vforks[call.entry.addressSpace], !window.parkedHere, window.parent.order == call.order {
+            vforks.removeValue(forKey: call.entry.addressSpace)
+            if result > 0, let space = window.childExecSpace {
+                directory.update(space) { $0.pid = GuestPID(truncatingIfNeeded: result) }
+            }
+        }
+        if result > 0, let space = execSpace {
+            directory.update(space) { $0.pid = GuestPID(truncatingIfNeeded: result) }
+        }
+        guard let index = forks.firstIndex(where: { $0.order == call.order }) else { return }
+        guard result > 0 else {
+            forks.remove(at: index)
+            return
+        }
+        var rec = forks[index]
+        rec.parentResult = result
+        let pid = GuestPID(truncatingIfNeeded: result)
+        if let space = rec.childSpace {
+            directory.update(space) { p in if p.pid == nil { p.pid = pid } }
+            forks.remove(at: index)
+        } else if let tp = rec.childThreadPointer {
+            if rec.isThread { directory.setThread(rec.entry.addressSpace, threadPointer: tp, tid: pid) }
+            forks.remove(at: index)
+        } else {
+            forks[index] = rec
+        }
+    }
+
+    /// Learns identities from results (the 2015 paper's way: getpid, gettid, ...).
+    private func learn(from entry: SyscallEntryRecord, traits: SyscallTraits, result: Int64, at r: SyscallReturnRecord) {
+        guard !traits.isEmpty, vforks[r.addressSpace]?.childActive != true else { return }
+        let space = r.addressSpace
+        if traits.contains(.returnsPID), result > 0 {
+            directory.update(space) { $0.pid = GuestPID(truncatingIfNeeded: result) }
+        }
+        if traits.contains(.returnsTID), result > 0 {
+            let tid = GuestPID(truncatingIfNeeded: result)
+            directory.setThread(space, threadPointer: r.threadPointer, tid: tid)
+            directory.update(space) { p in if p.pid == nil && p.threadCount == 1 { p.pid = tid } }
+        }
+        if traits.contains(.returnsPPID), result >= 0 {
+            directory.update(space) { $0.ppid = GuestPID(truncatingIfNeeded: result) }
+        }
+        // arch_prctl(ARCH_SET_FS, addr) moves the thread to a new thread pointer.
+        if traits.contains(.setsThreadPointer), result == 0, entry.args[0] == 0x1002 {
+            directory.moveThread(space, from: entry.threadPointer, to: entry.args[1])
+        }
+    }
+
+    // MARK: endings
+
+    private func processEnded(_ space: AddressSpaceID) {
+        if var window = vforks[space], window.childActive {
+            // The vfork child exited; the parent keeps the address space.
+            window.childActive = false
+            vforks[space] = window
+            return
+        }
+        endPending(in: space)
+        directory.remove(space)
+    }
+
+    /// Ends every call pending in `space` (its threads died with the process).
+    private func endPending(in space: AddressSpaceID) {
+        let victims = pending.filter { $0.key.addressSpace == space }.sorted { $0.value.order < $1.value.order }
+        for (key, call) in victims {
+            pending.removeValue(forKey: key)
+            emit(call.entry, identity: identity(of: call.entry), result: nil, end: .unfinished)
+        }
+    }
+
+    private func evictOldestPending() {
+        let drop = max(1, limits.pendingCalls / 8)
+        let victims = pending.sorted { $0.value.order < $1.value.order }.prefix(drop)
+        for (key, call) in victims {
+            pending.removeValue(forKey: key)
+            emit(call.entry, identity: identity(of: call.entry), result: nil, end: .unfinished)
+        }
+    }
+
+    /// Ends everything still pending (at the end of a run), oldest first, and returns how
+    /// many calls were still in flight.
+    @discardableResult
+    public func finish() -> Int {
+        var all = pending.map(\.value)
+        all.append(contentsOf: vforks.values.filter(\.parkedHere).map(\.parent))
+        all.sort { $0.order < $1.order }
+        pending.removeAll()
+        vforks.removeAll()
+        for call in all {
+            emit(call.entry, identity: identity(of: call.entry), result: nil, end: .unfinished)
+        }
+        return all.count
+    }
+
+    // MARK: helpers
+
+    private func identity(of e: SyscallEntryRecord) -> TaskIdentity {
+        identity(space: e.addressSpace, threadPointer: e.threadPointer)
+    }
+
+    private func identity(of r: SyscallReturnRecord) -> TaskIdentity {
+        identity(space: r.addressSpace, threadPointer: r.threadPointer)
+    }
+
+    private func identity(space: AddressSpaceID, threadPointer: UInt64) -> TaskIdentity {
+        if let window = vforks[space], window.childActive {
+            // Only the vfork child runs here now; its pid is not known yet.
+            return TaskIdentity(ppid: window.parentIdentity.pid, comm: window.parentIdentity.comm)
+        }
+        return directory.identity(space: space, threadPointer: threadPointer)
+    }
+
+    private func emit(
+        _ e: SyscallEntryRecord, identity: TaskIdentity, result: Int64?, end: SyscallEnd,
+        stackPointer: UInt64? = nil, space: AddressSpaceID? = nil
+    ) {
+        seq &+= 1
+        sink.emit(SyscallEvent(
+            seq: seq, vcpu: e.vcpu, abi: e.abi, addressSpace: space ?? e.addressSpace,
+            stackPointer: stackPointer ?? e.stackPointer, pc: e.pc, task: identity, number: e.number,
+            args: e.args, strings: e.strings, result: result, end: end))
+    }
+
+    /// The kernel's `comm` for an executed path: its last component, at most 15 bytes.
+    static func comm(fromPath path: [UInt8]) -> String {
+        let base = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).last.map(Array.init) ?? path
+        return String(decoding: base.prefix(15), as: UTF8.self)
+    }
+}
+
+/// Limits of the tracker's tables.
+public struct SyscallTrackerLimits: Sendable {
+    public var pendingCalls = 8192
+    public var forkRecords = 1024
+    public var processes = 32768
+    public init() {}
+}

@@ -1,0 +1,57 @@
+import OspreyCore
+
+/// The plugin's arguments, as QEMU passes them (`-plugin lib.so,key=value,...`).
+struct PluginOptions {
+    enum Mode: String { case trace }
+
+    var mode: Mode = .trace
+    /// Where the JSON Lines trace goes.
+    var outputPath: String?
+    /// An introspection profile (used by later monitors; accepted now so command lines stay stable).
+    var profilePath: String?
+    /// Also print a one-line summary on QEMU's stderr at exit.
+    var summary = true
+
+    struct ParseError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static let usage = "usage: -plugin libOspreyPlugin.so,out=TRACE.jsonl[,mode=trace][,profile=P.json][,summary=on|off]"
+
+    init(arguments: [String]) throws {
+        for argument in arguments {
+            guard let eq = argument.firstIndex(of: "=") else {
+                throw ParseError(description: "osprey plugin: argument '\(argument)' is not key=value; \(Self.usage)")
+            }
+            let key = String(argument[..<eq])
+            let value = String(argument[argument.index(after: eq)...])
+            switch key {
+            case "mode":
+                guard let m = Mode(rawValue: value) else {
+                    throw ParseError(description: "osprey plugin: unknown mode '\(value)' (known: trace)")
+                }
+                mode = m
+            case "out": outputPath = value
+            case "profile": profilePath = value
+            case "summary":
+                guard let b = Self.bool(value) else {
+                    throw ParseError(description: "osprey plugin: summary takes on or off, not '\(value)'")
+                }
+                summary = b
+            default:
+                throw ParseError(description: "osprey plugin: unknown argument '\(key)'; \(Self.usage)")
+            }
+        }
+        if outputPath == nil || outputPath?.isEmpty == true {
+            throw ParseError(description: "osprey plugin: no output file; \(Self.usage)")
+        }
+    }
+
+    private static func bool(_ s: String) -> Bool? {
+        switch s {
+        case "on", "true", "yes", "1": true
+        case "off", "false", "no", "0": false
+        default: nil
+        }
+    }
+}

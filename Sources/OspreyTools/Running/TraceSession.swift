@@ -1,0 +1,39 @@
+import Foundation
+
+/// One traced run: QEMU with the plugin writing a trace, watched to its end.
+public struct TraceSession {
+    public var invocation: QemuInvocation
+    public var traceFile: URL
+    public var consoleFile: URL?
+    public var profile: URL?
+    public var timeoutSeconds = 600
+    public var plugin: URL?
+    public var progress: (@Sendable (String) -> Void)?
+
+    public init(invocation: QemuInvocation, traceFile: URL) {
+        self.invocation = invocation
+        self.traceFile = traceFile
+    }
+
+    public struct Result: Sendable {
+        public var outcome: RunOutcome
+        public var wallSeconds: Double
+        public var command: String
+    }
+
+    /// Runs the guest with tracing on. The trace is written even when the run fails.
+    public func run() throws -> Result {
+        var inv = invocation
+        let library = try plugin ?? PluginLocator.locate()
+        let out = traceFile.standardizedFileURL
+        try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
+        var options = [("mode", "trace"), ("out", out.path)]
+        if let profile { options.append(("profile", profile.standardizedFileURL.path)) }
+        try inv.addPlugin(library, options: options)
+        var runner = GuestRunner(invocation: inv, consoleFile: consoleFile, timeoutSeconds: timeoutSeconds)
+        runner.progress = progress
+        let start = Date()
+        let outcome = try runner.run()
+        return Result(outcome: outcome, wallSeconds: Date().timeIntervalSince(start), command: inv.commandLine)
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+
+@main
+struct Osprey: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "osprey",
+        abstract: "Virtual machine introspection for Linux guests in QEMU: every system call, from outside the guest.",
+        discussion: """
+            Osprey runs a guest in QEMU with its plugin and writes what the guest does to a JSON Lines trace, \
+            without agents, debug symbols or per-kernel profiles.
+
+            Start with `osprey demo`. Build guests with `osprey guest build`, trace them with `osprey trace`, \
+            and read traces with `osprey summary` and `osprey syscalls`.
+            """,
+        version: OspreyVersion.string,
+        subcommands: [
+            DemoCommand.self, GuestCommand.self, TraceCommand.self, SummaryCommand.self, SyscallsCommand.self,
+        ]
+    )
+}
+
+enum OspreyVersion {
+    static let string = "0.1.0"
+}

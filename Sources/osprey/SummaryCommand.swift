@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import OspreyTools
+
+/// Reads a trace, reporting corrupt lines on stderr.
+func loadTrace(_ path: String) throws -> TraceFile {
+    do {
+        let trace = try TraceReader.read(URL(fileURLWithPath: path))
+        if !trace.corruptLines.isEmpty {
+            let shown = trace.corruptLines.prefix(5).map(String.init).joined(separator: ", ")
+            Diagnostics.note("\(path): skipped \(trace.corruptLines.count) corrupt line(s) (line \(shown)\(trace.corruptLines.count > 5 ? ", ..." : ""))")
+        }
+        if !trace.hasFooter {
+            Diagnostics.note("\(path) has no end record: the run was cut short; showing what was written")
+        }
+        return trace
+    } catch let error as OspreyError {
+        Diagnostics.error(error.description)
+        throw ExitCode(1)
+    }
+}
+
+struct SummaryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summary",
+        abstract: "Count a trace's system calls per name and per process.")
+
+    @Argument(help: "A trace written by `osprey trace`.")
+    var trace: String
+
+    @Option(name: .long, help: "How many of the most frequent calls to list.")
+    var top: Int = 25
+
+    func run() throws {
+        print(TraceSummary(try loadTrace(trace)).render(topCalls: top), terminator: "")
+    }
+}
+
+struct SyscallsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "syscalls",
+        abstract: "Print a trace's system calls one per line, strace-style.")
+
+    @Argument(help: "A trace written by `osprey trace`.")
+    var trace: String
+
+    @Option(name: .long, help: "Only this process id.")
+    var pid: Int?
+
+    @Option(name: .long, help: "Only processes with this name (comm).")
+    var comm: String?
+
+    func run() throws {
+        let file = try loadTrace(trace)
+        for s in file.syscalls where s.end != "child" {
+            if let pid, s.pid != pid { continue }
+            if let comm, s.comm != comm { continue }
+            print(SyscallLineFormatter.line(s))
+        }
+    }
+}

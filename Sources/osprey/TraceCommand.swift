@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import OspreyCore
+import OspreyTools
+
+/// Options that name the machine to run: a guest directory or the user's own QEMU arguments.
+struct MachineOptions: ParsableArguments {
+    @Option(name: .long, help: "A guest directory made by `osprey guest build`.")
+    var guest: String?
+
+    @Option(name: .long, help: "Architecture for `-- QEMU-ARGS` when they do not start with the QEMU binary (x86_64 or aarch64).")
+    var arch: String?
+
+    @Argument(parsing: .postTerminator, help: "Your own QEMU arguments after `--` (optionally starting with qemu-system-x86_64 or qemu-system-aarch64).")
+    var qemuArguments: [String] = []
+
+    func validate() throws {
+        if guest == nil && qemuArguments.isEmpty {
+            throw ValidationError("name a machine: --guest DIR, or your QEMU arguments after --")
+        }
+        if guest != nil && !qemuArguments.isEmpty {
+            throw ValidationError("give either --guest or QEMU arguments after --, not both")
+        }
+        if let arch, Architecture(rawValue: arch) == nil {
+            throw ValidationError("unknown --arch \(arch) (x86_64 or aarch64)")
+        }
+    }
+
+    func invocation() throws -> QemuInvocation {
+        if let guest {
+            return try QemuInvocation.guest(at: URL(fileURLWithPath: guest))
+        }
+        return try QemuInvocation.user(arguments: qemuArguments, architecture: arch.flatMap(Architecture.init(rawValue:)))
+    }
+}
+
+struct TraceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Boot a guest under Osprey and write every system call to a JSON Lines trace.",
+        discussion: """
+            The run ends when the guest powers off. A guest that panics, or runs past --timeout, is an error; \
+            the trace written up to that point is kept. The trace format is described in docs/trace-format.md.
+            """)
+
+    @OptionGroup var machine: MachineOptions
+
+    @Option(name: .long, help: "Where to write the trace (JSON Lines).")
+    var out: String
+
+    @Option(name: .long, help: "An introspection profile (kernel-structure monitors come with a later version; accepted and passed on).")
+    var profile: String?
+
+    @Option(name: .long, help: "Comma-separated monitors. This version has: syscalls.")
+    var monitors: String = "syscalls"
+
+    @Option(name: .long, help: "Keep the guest's serial console in this file instead of printing it.")
+    var console: String?
+
+    @Option(name: .long, help: "Stop the guest after this many seconds.")
+    var timeout: Int = 600
+
+    func validate() throws {
+        let known: Set<String> = ["syscalls"]
+        for m in monitors.split(separator: ",").map(String.init) where !known.contains(m) {
+            throw ValidationError("monitor '\(m)' is not available in this version (available: syscalls)")
+        }
+        if timeout <= 0 { throw ValidationError("--timeout must be positive") }
+        if let profile, !FileManager.default.fileExists(atPath: profile) {
+            throw ValidationError("profile \(profile) does not exist")
+        }
+    }
+
+    func run() throws {
+        do {
+            var session = TraceSession(invocation: try machine.invocation(), traceFile: URL(fileURLWithPath: out))
+            session.consoleFile = console.map { URL(fileURLWithPath: $0) }
+            session.profile = profile.map { URL(fileURLWithPath: $0) }
+            session.timeoutSeconds = timeout
+            session.progress = { Diagnostics.note($0) }
+            let result = try session.run()
+            if let problem = result.outcome.problem {
+                Diagnostics.error("\(problem)\n(the trace written so far is in \(out))")
+                throw ExitCode(2)
+            }
+            Diagnostics.note(String(format: "trace written to %@ (%.1f s)", out, result.wallSeconds))
+        } catch let error as OspreyError {
+            Diagnostics.error(error.description)
+            throw ExitCode(1)
+        }
+    }
+}
