@@ -64,7 +64,7 @@ final class Plugin: @unchecked Sendable {
         guard vcpu < vcpus.count,
               let record = decoder.decodeReturn(pc: GuestAddress(UInt64(pc)), vcpu: vcpu, registers: QemuRegisterReader(registers: vcpus[vcpu]))
         else { return }
-        engine.exit(record)
+        engine.exit(record, memory: QemuGuestMemory())
     }
 
     /// Ends the trace: pending calls become `unfinished`, then the footer. Idempotent.

@@ -53,6 +53,9 @@ public struct TaskIdentity: Sendable, Equatable {
 /// One system call in the trace (`"type": "syscall"`).
 public struct SyscallEvent: Sendable {
     public var seq: UInt64
+    /// Ordinal of the call's entry among all entries (the order strace prints calls in);
+    /// the child's side of a fork carries its parent's.
+    public var entry: UInt64
     public var vcpu: Int
     public var abi: SyscallABI
     public var addressSpace: AddressSpaceID
@@ -68,11 +71,12 @@ public struct SyscallEvent: Sendable {
     public var end: SyscallEnd
 
     public init(
-        seq: UInt64, vcpu: Int, abi: SyscallABI, addressSpace: AddressSpaceID, stackPointer: UInt64,
+        seq: UInt64, entry: UInt64, vcpu: Int, abi: SyscallABI, addressSpace: AddressSpaceID, stackPointer: UInt64,
         pc: GuestAddress, task: TaskIdentity, number: Int64, args: SyscallArguments,
         strings: [DecodedString], result: Int64?, end: SyscallEnd
     ) {
         self.seq = seq
+        self.entry = entry
         self.vcpu = vcpu
         self.abi = abi
         self.addressSpace = addressSpace

@@ -9,6 +9,7 @@ public struct SyscallEventEncoder {
     public mutating func encode(_ event: SyscallEvent) -> [UInt8] {
         writer.begin()
         writer.field("seq", event.seq)
+        writer.field("entry", event.entry)
         writer.field("type", "syscall")
         writer.field("vcpu", event.vcpu)
         writer.field("abi", event.abi.name)

@@ -7,6 +7,8 @@ struct ProcessDirectory {
         var comm: String?
         /// Threads known to run in this address space (1 until a thread is cloned).
         var threadCount = 1
+        /// Some call in this address space ran with a non-zero thread pointer.
+        var sawThreadPointer = false
         /// Last use, for deterministic eviction of the least recently used.
         var lastUse: UInt64 = 0
     }
@@ -41,6 +43,12 @@ struct ProcessDirectory {
         p.lastUse = clock
         processes[space] = p
         if processes.count > capacity { evictLeastRecentlyUsed() }
+    }
+
+    mutating func sawThreadPointer(_ space: AddressSpaceID) {
+        guard var p = processes[space], !p.sawThreadPointer else { return }
+        p.sawThreadPointer = true
+        processes[space] = p
     }
 
     mutating func setThread(_ space: AddressSpaceID, threadPointer tp: UInt64, tid: GuestPID) {

@@ -68,13 +68,15 @@ public struct SyscallDecoder: Sendable {
             // struct clone_args { u64 flags; pidfd; child_tid; parent_tid; exit_signal; stack; stack_size; tls; ... }
             let base = GuestAddress(record.args[0])
             record.cloneFlags = memory.readInteger(at: base, size: 8) ?? 0
+            record.childTIDPointer = memory.readInteger(at: base.advanced(by: 16), size: 8) ?? 0
             if let stack = memory.readInteger(at: base.advanced(by: 40), size: 8),
                let size = memory.readInteger(at: base.advanced(by: 48), size: 8), stack != 0 {
                 record.childStack = stack &+ size
             }
-        default:  // clone(flags, newsp, ...) on every ABI
+        default:  // clone(flags, newsp, parent_tid, ...): x86-64 has child_tid before tls
             record.cloneFlags = record.args[0]
             record.childStack = record.args[1]
+            record.childTIDPointer = record.abi == .x86_64 ? record.args[3] : record.args[4]
         }
     }
 }

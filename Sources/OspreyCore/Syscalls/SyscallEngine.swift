@@ -16,8 +16,9 @@ public final class SyscallEngine<Sink: EventSink>: Sendable {
         tracker.withLock { $0.enter(record) }
     }
 
-    public func exit(_ record: SyscallReturnRecord) {
-        tracker.withLock { $0.exit(record) }
+    /// A return; `memory` reads the returning task's memory (for a fork child's stored tid).
+    public func exit(_ record: SyscallReturnRecord, memory: some GuestMemory & Sendable) {
+        tracker.withLock { $0.exit(record, memory: memory) }
     }
 
     /// What `finish` reports.

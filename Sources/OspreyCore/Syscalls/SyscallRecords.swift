@@ -17,6 +17,10 @@ public struct SyscallEntryRecord: Sendable {
     public var cloneFlags: UInt64
     /// For fork-like calls: the child's stack if the caller gave one (0 otherwise).
     public var childStack: UInt64
+    /// For fork-like calls: the `child_tid` pointer (where CLONE_CHILD_SETTID stores the tid).
+    public var childTIDPointer: UInt64 = 0
+    /// Ordinal of this entry among all entries; set by the tracker.
+    public var ordinal: UInt64 = 0
 
     public init(
         vcpu: Int, abi: SyscallABI, number: Int64, args: SyscallArguments, pc: GuestAddress,
@@ -65,6 +69,8 @@ public enum CloneFlags {
     public static let vfork: UInt64 = 0x4000
     public static let thread: UInt64 = 0x10000
     public static let setTLS: UInt64 = 0x80000
+    /// The kernel writes the child's tid to `child_tid` in the child's memory before it runs.
+    public static let childSetTID: UInt64 = 0x0100_0000
     /// SIGCHLD, the exit signal `fork` uses.
     public static let sigchld: UInt64 = 17
 }

@@ -27,6 +27,8 @@ public final class SyscallTracker<Sink: EventSink> {
         var entry: SyscallEntryRecord
         var order: UInt64
         var traits: SyscallTraits
+        /// Who made the call, as known at entry (the address space may change hands later).
+        var caller: TaskIdentity
     }
 
     struct ForkRecord {
@@ -80,11 +82,17 @@ public final class SyscallTracker<Sink: EventSink> {
 
     // MARK: entry
 
-    public func enter(_ e: SyscallEntryRecord) {
+    public func enter(_ record: SyscallEntryRecord) {
         entryCount &+= 1
+        var e = record
+        e.ordinal = entryCount
         let traits = table(e.abi).traits(of: e.number)
         if !directory.isKnown(e.addressSpace) {
             adoptNewAddressSpace(at: e)
+        } else if e.threadPointer == 0, directory.process(e.addressSpace)?.sawThreadPointer == true {
+            // The kernel clears the thread pointer on exec: a known address space whose task
+            // had set one now runs without: a new image in a reused page-table root.
+            adoptNewAddressSpace(at: e, reused: true)
         }
         let key = CallKey(addressSpace: e.addressSpace, stackPointer: e.stackPointer)
         if let old = pending.removeValue(forKey: key) {
@@ -100,7 +108,7 @@ public final class SyscallTracker<Sink: EventSink> {
             }
             return
         }
-        let call = PendingCall(entry: e, order: entryCount, traits: traits)
+        let call = PendingCall(entry: e, order: entryCount, traits: traits, caller: identity(of: e))
         pending[key] = call
         if traits.contains(.forksChild) {
             forks.append(ForkRecord(entry: e, order: entryCount, parentIdentity: identity(of: e)))
@@ -111,18 +119,34 @@ public final class SyscallTracker<Sink: EventSink> {
 
     /// The first call from an unknown address space: an `execve` landed there, or a task we
     /// never saw start (the first process, or one that existed before tracing).
-    private func adoptNewAddressSpace(at e: SyscallEntryRecord) {
-        let execs = pending.filter { $0.value.traits.contains(.replacesImage) }
-        guard let (key, exec) = execs.min(by: { a, b in
+    private func adoptNewAddressSpace(at e: SyscallEntryRecord, reused: Bool = false) {
+        // The most recent exec on the same vCPU first: an exec that succeeds runs its new
+        // image right away on the CPU that made it.
+        let execs = pending.filter { $0.value.traits.contains(.replacesImage) && $0.value.entry.addressSpace != e.addressSpace }
+        guard let (key, exec) = execs.max(by: { a, b in
             let aSame = a.value.entry.vcpu == e.vcpu, bSame = b.value.entry.vcpu == e.vcpu
-            return aSame != bSame ? aSame : a.value.order < b.value.order
+            return aSame != bSame ? bSame : a.value.order < b.value.order
         }) else {
-            directory.update(e.addressSpace) { _ in }
+            if !reused { directory.update(e.addressSpace) { _ in } }
             return
+        }
+        if reused {
+            // The previous owner of this page-table root is gone, except that an execve it
+            // made may still be in flight (its old tables are freed before it returns to
+            // user mode): that one stays pending.
+            endPending(in: e.addressSpace, keepingExecs: true)
+            directory.remove(e.addressSpace)
         }
         pending.removeValue(forKey: key)
         let old = exec.entry.addressSpace
-        let caller = identity(of: exec.entry)
+        var caller = exec.caller
+        if !(reused && old == e.addressSpace) {
+            // Learnt since the entry (a getpid answered meanwhile), if it is the same task.
+            let now = identity(of: exec.entry)
+            if caller.pid == nil || caller.pid == now.pid {
+                caller = TaskIdentity(pid: caller.pid ?? now.pid, tid: caller.tid ?? now.tid, ppid: caller.ppid ?? now.ppid, comm: caller.comm ?? now.comm)
+            }
+        }
         emit(exec.entry, identity: caller, result: 0, end: .exec)
         let comm = exec.entry.strings.first.map { Self.comm(fromPath: $0.bytes) }
         if var window = vforks[old], window.childActive {
@@ -146,7 +170,8 @@ public final class SyscallTracker<Sink: EventSink> {
 
     // MARK: return
 
-    public func exit(_ r: SyscallReturnRecord) {
+    public func exit(_ r: SyscallReturnRecord, memory: some GuestMemory) {
+        if r.threadPointer != 0 { directory.sawThreadPointer(r.addressSpace) }
         let key = CallKey(addressSpace: r.addressSpace, stackPointer: r.stackPointer)
         if let call = pending[key], call.entry.returnAddress == r.pc {
             let result = call.entry.abi.signedResult(r.rawResult)
@@ -171,7 +196,7 @@ public final class SyscallTracker<Sink: EventSink> {
             parentReturned(window.parent, result: result, execSpace: window.childExecSpace)
             return
         }
-        if r.rawResult == 0 { childReturned(at: r) }
+        if r.rawResult == 0 { childReturned(at: r, memory: memory) }
     }
 
     private func vforkChildReturned(_ call: PendingCall, at r: SyscallReturnRecord) {
@@ -181,17 +206,32 @@ public final class SyscallTracker<Sink: EventSink> {
         emit(call.entry, identity: TaskIdentity(ppid: parentIdentity.pid, comm: parentIdentity.comm), result: 0, end: .child)
     }
 
-    private func childReturned(at r: SyscallReturnRecord) {
-        guard let index = forks.lastIndex(where: { rec in
+    private func childReturned(at r: SyscallReturnRecord, memory: some GuestMemory) {
+        let candidates = forks.indices.filter { i in
+            let rec = forks[i]
             guard rec.entry.returnAddress == r.pc, rec.childSpace == nil, rec.childThreadPointer == nil else { return false }
             if rec.sharesVM {
                 return rec.entry.addressSpace == r.addressSpace && rec.entry.stackPointer != r.stackPointer
             }
             return rec.entry.addressSpace != r.addressSpace
                 && (rec.entry.stackPointer == r.stackPointer || rec.entry.childStack == r.stackPointer)
-        }) else { return }
+        }
+        guard let oldest = candidates.first else { return }
+        // Several forks from the same call site and stack (a shell starting a pipeline) are
+        // told apart by the tid the kernel stored for the child (CLONE_CHILD_SETTID).
+        var storedTID: GuestPID?
+        let first = forks[oldest]
+        if first.entry.cloneFlags & CloneFlags.childSetTID != 0, first.entry.childTIDPointer != 0,
+           let v = memory.readInteger(at: GuestAddress(first.entry.childTIDPointer), size: 4), Int32(truncatingIfNeeded: v) > 0 {
+            storedTID = GuestPID(truncatingIfNeeded: v)
+        }
+        var index = oldest
+        if let tid = storedTID {
+            index = candidates.first { forks[$0].parentResult == Int64(tid) }
+                ?? candidates.first { forks[$0].parentResult == nil } ?? oldest
+        }
         var rec = forks[index]
-        let childPID: GuestPID? = rec.parentResult.map { GuestPID(truncatingIfNeeded: $0) }
+        let childPID: GuestPID? = storedTID ?? rec.parentResult.map { GuestPID(truncatingIfNeeded: $0) }
         var childIdentity = TaskIdentity(ppid: rec.parentIdentity.pid, comm: rec.parentIdentity.comm)
         if !rec.sharesVM {
             rec.childSpace = r.addressSpace
@@ -265,7 +305,9 @@ public final class SyscallTracker<Sink: EventSink> {
         if traits.contains(.returnsTID), result > 0 {
             let tid = GuestPID(truncatingIfNeeded: result)
             directory.setThread(space, threadPointer: r.threadPointer, tid: tid)
-            directory.update(space) { p in if p.pid == nil && p.threadCount == 1 { p.pid = tid } }
+            // A single-threaded process's only thread has tid == pid: this also corrects a
+            // wrong guess.
+            directory.update(space) { p in if p.threadCount == 1 { p.pid = tid } }
         }
         if traits.contains(.returnsPPID), result >= 0 {
             directory.update(space) { $0.ppid = GuestPID(truncatingIfNeeded: result) }
@@ -290,8 +332,10 @@ public final class SyscallTracker<Sink: EventSink> {
     }
 
     /// Ends every call pending in `space` (its threads died with the process).
-    private func endPending(in space: AddressSpaceID) {
-        let victims = pending.filter { $0.key.addressSpace == space }.sorted { $0.value.order < $1.value.order }
+    private func endPending(in space: AddressSpaceID, keepingExecs: Bool = false) {
+        let victims = pending.filter {
+            $0.key.addressSpace == space && !(keepingExecs && $0.value.traits.contains(.replacesImage))
+        }.sorted { $0.value.order < $1.value.order }
         for (key, call) in victims {
             pending.removeValue(forKey: key)
             emit(call.entry, identity: identity(of: call.entry), result: nil, end: .unfinished)
@@ -346,7 +390,7 @@ public final class SyscallTracker<Sink: EventSink> {
     ) {
         seq &+= 1
         sink.emit(SyscallEvent(
-            seq: seq, vcpu: e.vcpu, abi: e.abi, addressSpace: space ?? e.addressSpace,
+            seq: seq, entry: e.ordinal, vcpu: e.vcpu, abi: e.abi, addressSpace: space ?? e.addressSpace,
             stackPointer: stackPointer ?? e.stackPointer, pc: e.pc, task: identity, number: e.number,
             args: e.args, strings: e.strings, result: result, end: end))
     }

@@ -103,7 +103,7 @@ public struct GuestRunner {
         }
 
         do {
-            try process.run()
+            try SignalMask.runUnblocked(process)
         } catch {
             throw OspreyError("cannot start \(invocation.binary): \(error.localizedDescription)")
         }

@@ -3,6 +3,8 @@ import Foundation
 /// A syscall event read back from a trace file.
 public struct TraceSyscall: Sendable, Equatable {
     public var seq: UInt64
+    /// Entry ordinal: sort by it to list calls in the order they were made (as strace does).
+    public var entry: UInt64
     public var vcpu: Int
     public var abi: String
     public var addressSpace: UInt64
@@ -96,7 +98,7 @@ public enum TraceReader {
             if let i = Int(k) { strings[i] = v }
         }
         return TraceSyscall(
-            seq: seq, vcpu: o["vcpu"] as? Int ?? 0, abi: o["abi"] as? String ?? "?",
+            seq: seq, entry: (o["entry"] as? NSNumber)?.uint64Value ?? seq, vcpu: o["vcpu"] as? Int ?? 0, abi: o["abi"] as? String ?? "?",
             addressSpace: (o["as"] as? String).flatMap(hex) ?? 0, stackPointer: (o["sp"] as? String).flatMap(hex) ?? 0,
             pc: (o["pc"] as? String).flatMap(hex) ?? 0, pid: o["pid"] as? Int, tid: o["tid"] as? Int,
             ppid: o["ppid"] as? Int, comm: o["comm"] as? String, number: nr, name: o["name"] as? String, args: args,

@@ -6,7 +6,7 @@ import Testing
 struct SyscallEventEncoderTests {
     func event(strings: [DecodedString] = [], result: Int64? = 3, end: SyscallEnd = .returned) -> SyscallEvent {
         SyscallEvent(
-            seq: 7, vcpu: 1, abi: .x86_64, addressSpace: AddressSpaceID(rawValue: 0x1234000), stackPointer: 0x7ffd_0000,
+            seq: 7, entry: 5, vcpu: 1, abi: .x86_64, addressSpace: AddressSpaceID(rawValue: 0x1234000), stackPointer: 0x7ffd_0000,
             pc: GuestAddress(0x401000), task: TaskIdentity(pid: 42, tid: 42, ppid: 1, comm: "c\"at"), number: 257,
             args: SyscallArguments([UInt64(bitPattern: -100), 0x5000, 0, 0, 0, UInt64.max]), strings: strings,
             result: result, end: end)
@@ -21,6 +21,7 @@ struct SyscallEventEncoderTests {
         var enc = SyscallEventEncoder()
         let o = try decode(enc.encode(event(strings: [DecodedString(argument: 1, bytes: Array("/tmp/a b\n\u{1}é".utf8))])))
         #expect(o["seq"] as? Int == 7)
+        #expect(o["entry"] as? Int == 5)
         #expect(o["type"] as? String == "syscall")
         #expect(o["name"] as? String == "openat")
         #expect(o["comm"] as? String == "c\"at")

@@ -121,6 +121,60 @@ struct SyscallTrackerTests {
         #expect(s.summary == ["fork:child:0:?", "write:returned:1:?", "fork:returned:12:?", "write:returned:1:12"])
     }
 
+    @Test func pipelineChildrenReturningOutOfOrderAreToldApartByTheirStoredTid() {
+        let s = TrackerScript()
+        s.enter("getpid", space: 0x1000, sp: 0x7ff0)
+        s.ret(10, space: 0x1000, sp: 0x7ff0)
+        let flags: UInt64 = 0x1200011  // CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD
+        for child in [11, 12, 13] {
+            s.enter("clone", space: 0x1000, sp: 0x7f00, args: [flags, 0, 0, 0x6000], cloneFlags: flags, childTIDPointer: 0x6000)
+            s.ret(Int64(child), space: 0x1000, sp: 0x7f00)
+        }
+        // The children first run in another order; each finds its own tid at child_tid.
+        for (child, space) in [(13, 0x4000), (11, 0x2000), (12, 0x3000)] as [(UInt32, UInt64)] {
+            var memory = FakeCPU()
+            memory.write(withUnsafeBytes(of: child.littleEndian, Array.init), at: 0x6000)
+            s.ret(0, space: space, sp: 0x7f00, memory: memory)
+        }
+        let children = s.events.filter { $0.end == .child }.map { "\($0.addressSpace.rawValue):\($0.task.pid ?? -1)" }
+        #expect(children == ["16384:13", "8192:11", "12288:12"])
+    }
+
+    @Test func newImageInAReusedAddressSpaceIsRecognisedByItsClearedThreadPointer() {
+        let s = TrackerScript()
+        s.enter("getpid", space: 0x1000, sp: 0x7ff0, tp: 0x7000)
+        s.ret(5, space: 0x1000, sp: 0x7ff0, tp: 0x7000)  // process A, killed later without exit_group
+        s.enter("getpid", space: 0x2000, sp: 0x7ff0, tp: 0x7000)
+        s.ret(6, space: 0x2000, sp: 0x7ff0, tp: 0x7000)
+        s.enter("execve", space: 0x2000, sp: 0x7ff0, tp: 0x7000, strings: [path("/bin/true")])
+        // B's new image lands in A's old page-table root, with no thread pointer yet.
+        s.enter("brk", space: 0x1000, sp: 0x7a00, pc: 0x7f00_0000, tp: 0)
+        s.ret(0, space: 0x1000, sp: 0x7a00, pc: 0x7f00_0000, tp: 0)
+        #expect(s.summary == ["getpid:returned:5:5", "getpid:returned:6:6", "execve:exec:0:6", "brk:returned:0:6"])
+        #expect(s.events[3].task.comm == "true")
+    }
+
+    @Test func execInFlightSurvivesItsOldTablesBeingReusedByAnotherExec() {
+        let s = TrackerScript()
+        for (pid, space) in [(95, 0x1000), (97, 0x2000)] as [(Int64, UInt64)] {
+            s.enter("getpid", space: space, sp: 0x7ff0, tp: 0x7000)
+            s.ret(pid, space: space, sp: 0x7ff0, tp: 0x7000)
+        }
+        s.enter("execve", space: 0x1000, sp: 0x7e00, tp: 0x7000, strings: [path("/bin/cat")])  // 95, in flight
+        s.enter("execve", space: 0x2000, sp: 0x7e00, tp: 0x7000, strings: [path("/bin/tr")])  // 97
+        // 97's new image gets 95's freed page-table root.
+        s.enter("set_tid_address", space: 0x1000, sp: 0x7a00, pc: 0x7f00_0000, tp: 0)
+        s.ret(97, space: 0x1000, sp: 0x7a00, pc: 0x7f00_0000, tp: 0)
+        // 95's new image appears later.
+        s.enter("set_tid_address", space: 0x3000, sp: 0x7a00, pc: 0x7f00_0000, tp: 0)
+        s.ret(95, space: 0x3000, sp: 0x7a00, pc: 0x7f00_0000, tp: 0)
+        #expect(s.summary == [
+            "getpid:returned:95:95", "getpid:returned:97:97", "execve:exec:0:97", "set_tid_address:returned:97:97",
+            "execve:exec:0:95", "set_tid_address:returned:95:95",
+        ])
+        #expect(s.events.filter { $0.name == "set_tid_address" }.map(\.task.comm) == ["tr", "cat"])
+    }
+
     @Test func vforkChildBorrowsTheStackThenExecs() {
         let s = TrackerScript()
         s.enter("getpid", space: 0x1000, sp: 0x7ff0)
@@ -202,7 +256,7 @@ struct SyscallTrackerTests {
         s.enter("open", space: 0x1000, sp: 0xff00)
         s.tracker.exit(SyscallReturnRecord(
             vcpu: 0, pc: GuestAddress(0x401002), stackPointer: 0xff00, addressSpace: AddressSpaceID(rawValue: 0x1000),
-            threadPointer: 0x7000, rawResult: 0xFFFF_FFFE))
+            threadPointer: 0x7000, rawResult: 0xFFFF_FFFE), memory: FakeCPU())
         #expect(s.summary == ["open:returned:-2:?"])
     }
 

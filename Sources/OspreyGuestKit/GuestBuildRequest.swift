@@ -1,0 +1,28 @@
+/// What to build: a kernel (a Debian package name or a vmlinuz file), a scenario, extra
+/// Debian packages, and the output directory.
+public struct GuestBuildRequest: Sendable, Equatable {
+    /// A Debian kernel package, e.g. `linux-image-6.1.0-56-amd64`.
+    public var kernelPackage: String?
+    /// A user's own kernel image (vmlinuz / bzImage / arm64 Image).
+    public var kernelFile: String?
+    /// `x86_64` or `aarch64` (also `amd64`/`arm64`); needed only when it cannot be detected.
+    public var architecture: String?
+    /// A shell script to run as `/scenario.sh`; `nil` runs ``DefaultScenario``.
+    public var scenarioFile: String?
+    /// Debian packages whose programs (or shared objects) and libraries go into the guest.
+    public var packages: [String]
+    /// The guest directory to write.
+    public var outDir: String
+
+    public init(
+        kernelPackage: String? = nil, kernelFile: String? = nil, architecture: String? = nil,
+        scenarioFile: String? = nil, packages: [String] = [], outDir: String
+    ) {
+        self.kernelPackage = kernelPackage
+        self.kernelFile = kernelFile
+        self.architecture = architecture
+        self.scenarioFile = scenarioFile
+        self.packages = packages
+        self.outDir = outDir
+    }
+}

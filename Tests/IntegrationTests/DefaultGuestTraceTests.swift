@@ -1,0 +1,66 @@
+import Foundation
+import OspreyGuestKit
+import OspreyTools
+import Testing
+
+/// The acceptance checks of the foundation: the default guest traced end to end.
+@Suite("Default guest traced in QEMU", .serialized)
+struct DefaultGuestTraceTests {
+    /// Calls that legitimately never return in the default guest: init's `wait4` for the
+    /// `poweroff` child, and that child's `reboot(POWER_OFF)`, which stops the machine.
+    static let legitimatelyUnfinished = ["reboot", "wait4"]
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var kernel: String
+        var extra: [String]
+        var testDescription: String { name }
+    }
+
+    static let cases = [
+        Case(name: "x86_64", kernel: Fixtures.defaultKernel, extra: []),
+        Case(name: "aarch64", kernel: Fixtures.arm64Kernel, extra: []),
+        Case(name: "x86_64-smp2", kernel: Fixtures.defaultKernel, extra: ["-smp", "2"]),
+        Case(name: "aarch64-smp2", kernel: Fixtures.arm64Kernel, extra: ["-smp", "2"]),
+    ]
+
+    @Test(arguments: cases)
+    func traceHasEveryOpenWithItsPathAndEveryReturn(_ c: Case) throws {
+        let guest = try Fixtures.guest("default-\(c.kernel)", kernel: c.kernel)
+        let run = try Fixtures.trace(guest: guest, extraQemuArguments: c.extra, name: "default-\(c.name)")
+        #expect(run.outcome == .poweredOff(scenarioStatus: 0), "console:\n\(run.console.suffix(2000))")
+        let trace = run.trace
+        #expect(trace.hasFooter)
+        #expect(trace.corruptLines.isEmpty)
+        #expect(trace.architecture == (c.kernel.hasSuffix("arm64") ? "aarch64" : "x86_64"))
+
+        // Every file the scenario opens shows up, with its path read from guest memory.
+        let opens = trace.syscalls.filter { $0.name == "open" || $0.name == "openat" }
+        let opened = Set(opens.flatMap { $0.strings.values })
+        for path in DefaultScenario.openedPaths {
+            #expect(opened.contains(path), "no open/openat of \(path) in the trace")
+        }
+        // Every open that returned has its result; the path argument was readable.
+        for o in opens {
+            #expect(o.end == "unfinished" || o.result != nil)
+        }
+
+        // Every call that returned has `ret`; calls without an exit are the legitimate ones.
+        for s in trace.syscalls where s.end == "returned" || s.end == "exec" || s.end == "child" {
+            #expect(s.result != nil, "\(s.displayName) seq \(s.seq) has no ret")
+        }
+        let unfinished = trace.syscalls.filter { $0.end == "unfinished" }
+        print("[\(c.name)] entries without an exit at the end: \(unfinished.count): \(unfinished.map(\.displayName).sorted())")
+        #expect(unfinished.map(\.displayName).sorted() == Self.legitimatelyUnfinished)
+        #expect(trace.footerUnfinished == Self.legitimatelyUnfinished.count)
+        let noReturn = Set(trace.syscalls.filter { $0.end == "noreturn" }.map(\.displayName))
+        #expect(noReturn.isSubset(of: ["exit", "exit_group", "rt_sigreturn"]))
+        #expect(trace.syscalls.contains { $0.end == "exec" }, "no successful execve resolved")
+
+        // The scenario's processes are identified: its shell learnt its pid from getpid.
+        let scenarioShell = trace.syscalls.first { $0.strings.values.contains("/scenario.sh") }
+        #expect(scenarioShell?.pid != nil)
+        // Sequence numbers are strictly increasing.
+        #expect(zip(trace.syscalls, trace.syscalls.dropFirst()).allSatisfy { $0.seq < $1.seq })
+    }
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Osprey's benchmark: wall time of a guest run with the plugin against plain QEMU.
+
+Boots a guest whose scenario makes a few hundred thousand system calls (so that boot does
+not dominate), alternating plain QEMU and QEMU with Osprey's plugin, several times, and
+prints each time and the median ratio. Both runs use the same QEMU, guest and arguments.
+
+Usage: python3 scripts/bench.py [--runs 5] [--count 150000] [--kernel linux-image-6.1.0-56-amd64]
+                                [--smp 1] [--build debug|release]
+Needs: scripts/setup.sh done; builds Osprey itself (release by default).
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+SCENARIO = """#!/bin/sh
+# Syscall-heavy: dd with 1-byte blocks makes one read and one write per byte.
+dd if=/dev/zero of=/dev/null bs=1 count={count} 2>/dev/null
+# And many short-lived processes, each with its execve, mmaps and exit.
+i=0
+while [ $i -lt {procs} ]; do /bin/true; i=$((i+1)); done
+echo bench: done
+"""
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def timed_qemu(binary, args, cwd):
+    start = time.monotonic()
+    p = subprocess.run([binary] + args, cwd=cwd, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    elapsed = time.monotonic() - start
+    out = p.stdout.decode(errors="replace")
+    if p.returncode != 0 or "OSPREY-SCENARIO-END rc=0" not in out:
+        sys.exit(f"bench: guest run failed (status {p.returncode}):\n{out[-2000:]}\n{p.stderr.decode(errors='replace')[-2000:]}")
+    return elapsed
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--count", type=int, default=150000, help="bytes dd copies one at a time (2 calls each)")
+    ap.add_argument("--procs", type=int, default=200, help="short-lived processes started")
+    ap.add_argument("--kernel", default="linux-image-6.1.0-56-amd64")
+    ap.add_argument("--smp", type=int, default=1)
+    ap.add_argument("--build", choices=["debug", "release"], default="release")
+    a = ap.parse_args()
+
+    run(["swift", "build", "-c", a.build], cwd=ROOT, stdout=subprocess.DEVNULL)
+    bindir = os.path.join(ROOT, ".build", a.build)
+    osprey = os.path.join(bindir, "osprey")
+    plugin = os.path.join(bindir, "libOspreyPlugin.so")
+
+    work = tempfile.mkdtemp(prefix="osprey-bench-")
+    scenario = os.path.join(work, "scenario.sh")
+    with open(scenario, "w") as f:
+        f.write(SCENARIO.format(count=a.count, procs=a.procs))
+    guest = os.path.join(work, "guest")
+    run([osprey, "guest", "build", "--kernel", a.kernel, "--scenario", scenario, "--out", guest])
+    desc = json.load(open(os.path.join(guest, "guest.json")))
+    base = desc["qemuArgs"] + ["-serial", "stdio", "-monitor", "none", "-smp", str(a.smp)]
+    trace = os.path.join(work, "trace.jsonl")
+    traced = base + ["-plugin", f"{plugin},out={trace},summary=off"]
+
+    plain, osp = [], []
+    for i in range(a.runs):
+        plain.append(timed_qemu(desc["qemuBinary"], base, guest))
+        osp.append(timed_qemu(desc["qemuBinary"], traced, guest))
+        print(f"run {i + 1}/{a.runs}: plain {plain[-1]:.2f} s, osprey {osp[-1]:.2f} s", flush=True)
+    events = sum(1 for line in open(trace) if '"type":"syscall"' in line)
+    ratios = [o / p for o, p in zip(osp, plain)]
+    print()
+    print(f"guest: {a.kernel}, -smp {a.smp}, scenario: dd of {a.count} bytes one at a time + {a.procs} processes")
+    print(f"system calls traced per run: {events}")
+    print(f"plain QEMU median: {statistics.median(plain):.2f} s")
+    print(f"with Osprey (syscall tracing, {a.build} build) median: {statistics.median(osp):.2f} s")
+    print(f"median ratio (per pair): {statistics.median(ratios):.3f}")
+    print(f"ratio of medians: {statistics.median(osp) / statistics.median(plain):.3f}")
+
+
+if __name__ == "__main__":
+    main()
