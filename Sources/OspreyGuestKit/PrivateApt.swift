@@ -39,7 +39,8 @@ final class PrivateApt {
             ("Dir::Cache", cacheDir.path),
             ("Dir::Cache::archives", cacheDir.appendingPathComponent("archives").path),
             ("Dir::Cache::pkgcache", cacheDir.appendingPathComponent("pkgcache.bin").path),
-            ("Dir::Cache::srcpkgcache", cacheDir.appendingPathComponent("srcpkgcache.bin").path),
+            // The binary package cache makes each apt-cache call fast; the source one is unused.
+            ("Dir::Cache::srcpkgcache", ""),
             ("Dir::Etc::SourceList", sourcesFile.path),
             ("Dir::Etc::SourceParts", etcDir.appendingPathComponent("sources.list.d").path),
             ("Dir::Etc::Preferences", etcDir.appendingPathComponent("preferences").path),
@@ -114,9 +115,29 @@ final class PrivateApt {
     func update() throws {
         try prepare()
         progress("osprey: updating package lists (private apt config in \(root.path))")
-        try ProcessRunner.check(["apt-get"] + options + ["-q", "update"], display: "apt-get update")
-        try sources.deb822Text().write(to: stampFile, atomically: true, encoding: .utf8)
+        let result = try ProcessRunner.check(["apt-get"] + options + ["-q", "update"], display: "apt-get update")
         updatedInThisRun = true
+        // apt-get update exits 0 even when indexes could not be fetched: look at what it said.
+        let lines = (result.stdoutText + result.stderrText).split(separator: "\n").map(String.init)
+        let warnings = lines.filter {
+            $0.hasPrefix("E:") || ($0.hasPrefix("W:") && ($0.contains("Failed to fetch") || $0.contains("failed to download")))
+        }
+        let problems = warnings.isEmpty ? lines.filter { $0.hasPrefix("Err:") } : warnings
+        guard problems.isEmpty else {
+            let summary = problems.prefix(4).joined(separator: "\n")
+            guard hasPackageLists() else {
+                throw GuestKitError.io("could not download the package lists (private apt config in \(root.path)):\n\(summary)")
+            }
+            progress("osprey: warning: apt-get update had problems; using the lists it has:\n\(summary)")
+            return  // no stamp: the next build tries again
+        }
+        try sources.deb822Text().write(to: stampFile, atomically: true, encoding: .utf8)
+    }
+
+    /// Whether any `Packages` index is present in the lists directory.
+    private func hasPackageLists() -> Bool {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: listsDir.path)) ?? []
+        return names.contains { $0.contains("_Packages") }
     }
 
     /// Updates once more when a package was not found, unless the lists are fresh anyway.

@@ -33,7 +33,7 @@ struct DemoCommand: ParsableCommand {
         do {
             try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
             Diagnostics.note("building the default guest from \(kernel) in \(guestDir.path)")
-            let kit = GuestKit(progress: { Diagnostics.note($0) })
+            let kit = GuestKit(progress: { Diagnostics.line($0) })
             _ = try kit.build(GuestBuildRequest(
                 kernelPackage: kernel, kernelFile: nil, architecture: nil, scenarioFile: nil, packages: [],
                 outDir: guestDir.path))

@@ -63,6 +63,28 @@ public final class SyscallTracker<Sink: EventSink> {
     private var forks: [ForkRecord] = []
     private var vforks: [AddressSpaceID: VforkWindow] = [:]
     private var directory: ProcessDirectory
+    /// New images whose execve is ambiguous (several in flight), waiting for a call that
+    /// tells their pid; their events wait here, in order, until then.
+    private var probation: [AddressSpaceID: Probation] = [:]
+    /// Entry ordinal at which each address space last got a new image; an execve made
+    /// before that no longer owns the address space it was made from.
+    private var adoptedAt: [AddressSpaceID: UInt64] = [:]
+
+    struct Probation {
+        var firstEntry: SyscallEntryRecord
+        var held: [HeldEvent] = []
+    }
+
+    struct HeldEvent {
+        var entry: SyscallEntryRecord
+        var result: Int64?
+        var end: SyscallEnd
+        var stackPointer: UInt64?
+        var threadPointer: UInt64
+    }
+
+    /// Events held per ambiguous new image before it is decided by order alone.
+    static var probationLimit: Int { 64 }
     private var entryCount: UInt64 = 0
     private var seq: UInt64 = 0
 
@@ -122,11 +144,8 @@ public final class SyscallTracker<Sink: EventSink> {
     private func adoptNewAddressSpace(at e: SyscallEntryRecord, reused: Bool = false) {
         // The most recent exec on the same vCPU first: an exec that succeeds runs its new
         // image right away on the CPU that made it.
-        let execs = pending.filter { $0.value.traits.contains(.replacesImage) && $0.value.entry.addressSpace != e.addressSpace }
-        guard let (key, exec) = execs.max(by: { a, b in
-            let aSame = a.value.entry.vcpu == e.vcpu, bSame = b.value.entry.vcpu == e.vcpu
-            return aSame != bSame ? bSame : a.value.order < b.value.order
-        }) else {
+        let execs = execCandidates(for: e)
+        guard !execs.isEmpty else {
             if !reused { directory.update(e.addressSpace) { _ in } }
             return
         }
@@ -137,10 +156,36 @@ public final class SyscallTracker<Sink: EventSink> {
             endPending(in: e.addressSpace, keepingExecs: true)
             directory.remove(e.addressSpace)
         }
+        adoptedAt[e.addressSpace] = entryCount
+        if adoptedAt.count > limits.processes { adoptedAt.removeAll(keepingCapacity: true) }
+        if execs.count > 1 {
+            // Which execve landed here is told by the first call that returns a pid or tid
+            // (glibc's start-up set_tid_address comes within a few calls).
+            directory.update(e.addressSpace) { _ in }
+            probation[e.addressSpace] = Probation(firstEntry: e)
+            return
+        }
+        link(e.addressSpace, to: execs[0], reused: reused)
+    }
+
+    /// Pending execve calls that may have produced the image now running in `e`'s address
+    /// space, best guess first: the most recent on the same vCPU.
+    private func execCandidates(for e: SyscallEntryRecord) -> [(key: CallKey, value: PendingCall)] {
+        return pending.filter { $0.value.traits.contains(.replacesImage) && $0.value.entry.addressSpace != e.addressSpace }
+            .sorted { a, b in
+                let aSame = a.value.entry.vcpu == e.vcpu, bSame = b.value.entry.vcpu == e.vcpu
+                return aSame != bSame ? aSame : a.value.order > b.value.order
+            }
+            .map { (key: $0.key, value: $0.value) }
+    }
+
+    /// Resolves the pending `exec` as having landed in `space`.
+    private func link(_ space: AddressSpaceID, to execCall: (key: CallKey, value: PendingCall), reused: Bool) {
+        let (key, exec) = execCall
         pending.removeValue(forKey: key)
         let old = exec.entry.addressSpace
         var caller = exec.caller
-        if !(reused && old == e.addressSpace) {
+        if !(reused && old == space) {
             // Learnt since the entry (a getpid answered meanwhile), if it is the same task.
             let now = identity(of: exec.entry)
             if caller.pid == nil || caller.pid == now.pid {
@@ -153,16 +198,21 @@ public final class SyscallTracker<Sink: EventSink> {
             // A vfork child exec'd: the parent gets the address space back; the child's pid
             // is known when the parent returns.
             window.childActive = false
-            window.childExecSpace = e.addressSpace
+            window.childExecSpace = space
             vforks[old] = window
-            directory.update(e.addressSpace) { p in
+            directory.update(space) { p in
                 p = ProcessDirectory.Process(pid: nil, ppid: window.parentIdentity.pid, comm: comm)
+            }
+        } else if (adoptedAt[old] ?? 0) > exec.order {
+            // The old page-table root already holds a newer image: leave it alone.
+            directory.update(space) { p in
+                p = ProcessDirectory.Process(pid: caller.pid, ppid: caller.ppid, comm: comm ?? caller.comm)
             }
         } else {
             endPending(in: old)
             let previous = directory.process(old)
             directory.remove(old)
-            directory.update(e.addressSpace) { p in
+            directory.update(space) { p in
                 p = ProcessDirectory.Process(pid: caller.pid, ppid: previous?.ppid, comm: comm ?? previous?.comm)
             }
         }
@@ -299,6 +349,9 @@ public final class SyscallTracker<Sink: EventSink> {
     private func learn(from entry: SyscallEntryRecord, traits: SyscallTraits, result: Int64, at r: SyscallReturnRecord) {
         guard !traits.isEmpty, vforks[r.addressSpace]?.childActive != true else { return }
         let space = r.addressSpace
+        if traits.contains(.returnsPID) || traits.contains(.returnsTID), result > 0, probation[space] != nil {
+            settleProbation(space, pid: GuestPID(truncatingIfNeeded: result))
+        }
         if traits.contains(.returnsPID), result > 0 {
             directory.update(space) { $0.pid = GuestPID(truncatingIfNeeded: result) }
         }
@@ -318,9 +371,24 @@ public final class SyscallTracker<Sink: EventSink> {
         }
     }
 
+    /// Decides which execve produced the image in `space`: the one made by `pid` if known,
+    /// else the best guess by order; then emits its held events.
+    private func settleProbation(_ space: AddressSpaceID, pid: GuestPID?) {
+        guard let p = probation.removeValue(forKey: space) else { return }
+        let candidates = execCandidates(for: p.firstEntry)
+        if let chosen = candidates.first(where: { pid != nil && $0.value.caller.pid == pid }) ?? candidates.first {
+            link(space, to: chosen, reused: false)
+        }
+        if let pid { directory.update(space) { $0.pid = pid } }
+        for h in p.held {
+            emit(h.entry, identity: identity(space: space, threadPointer: h.threadPointer), result: h.result, end: h.end, stackPointer: h.stackPointer, space: space)
+        }
+    }
+
     // MARK: endings
 
     private func processEnded(_ space: AddressSpaceID) {
+        if probation[space] != nil { settleProbation(space, pid: nil) }
         if var window = vforks[space], window.childActive {
             // The vfork child exited; the parent keeps the address space.
             window.childActive = false
@@ -355,6 +423,9 @@ public final class SyscallTracker<Sink: EventSink> {
     /// many calls were still in flight.
     @discardableResult
     public func finish() -> Int {
+        for space in probation.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+            settleProbation(space, pid: nil)
+        }
         var all = pending.map(\.value)
         all.append(contentsOf: vforks.values.filter(\.parkedHere).map(\.parent))
         all.sort { $0.order < $1.order }
@@ -388,6 +459,14 @@ public final class SyscallTracker<Sink: EventSink> {
         _ e: SyscallEntryRecord, identity: TaskIdentity, result: Int64?, end: SyscallEnd,
         stackPointer: UInt64? = nil, space: AddressSpaceID? = nil
     ) {
+        let where_ = space ?? e.addressSpace
+        if probation[where_] != nil {
+            probation[where_]!.held.append(HeldEvent(entry: e, result: result, end: end, stackPointer: stackPointer, threadPointer: e.threadPointer))
+            if probation[where_]!.held.count >= Self.probationLimit || e.ordinal == 0 {
+                settleProbation(where_, pid: nil)
+            }
+            return
+        }
         seq &+= 1
         sink.emit(SyscallEvent(
             seq: seq, entry: e.ordinal, vcpu: e.vcpu, abi: e.abi, addressSpace: space ?? e.addressSpace,

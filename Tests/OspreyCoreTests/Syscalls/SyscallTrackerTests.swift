@@ -175,6 +175,48 @@ struct SyscallTrackerTests {
         #expect(s.events.filter { $0.name == "set_tid_address" }.map(\.task.comm) == ["tr", "cat"])
     }
 
+    @Test func twoExecsInFlightAreToldApartByTheNewImagesTid() {
+        let s = TrackerScript()
+        for (pid, space) in [(95, 0x1000), (96, 0x2000)] as [(Int64, UInt64)] {
+            s.enter("getpid", space: space, sp: 0x7ff0, tp: 0x7000)
+            s.ret(pid, space: space, sp: 0x7ff0, tp: 0x7000)
+        }
+        s.enter("execve", space: 0x1000, sp: 0x7e00, tp: 0x7000, strings: [path("/bin/cat")])  // 95
+        s.enter("execve", space: 0x2000, sp: 0x7e00, tp: 0x7000, strings: [path("/bin/tr")])  // 96
+        // 95's image runs first (order alone would guess 96, the most recent).
+        s.enter("brk", space: 0x3000, sp: 0x7a00, pc: 0x7f00_0000, tp: 0)
+        s.ret(0x1000, space: 0x3000, sp: 0x7a00, pc: 0x7f00_0000, tp: 0)
+        s.enter("set_tid_address", space: 0x3000, sp: 0x7a00, pc: 0x7f00_1000, tp: 0)
+        s.ret(95, space: 0x3000, sp: 0x7a00, pc: 0x7f00_1000, tp: 0)
+        s.enter("brk", space: 0x4000, sp: 0x7a00, pc: 0x7f00_0000, tp: 0)
+        s.ret(0x2000, space: 0x4000, sp: 0x7a00, pc: 0x7f00_0000, tp: 0)
+        #expect(s.summary == [
+            "getpid:returned:95:95", "getpid:returned:96:96", "execve:exec:0:95", "brk:returned:4096:95",
+            "set_tid_address:returned:95:95", "execve:exec:0:96", "brk:returned:8192:96",
+        ])
+        #expect(s.events.filter { $0.name == "brk" }.map(\.task.comm) == ["cat", "tr"])
+    }
+
+    @Test func settlingAnExecDoesNotTearDownItsOldTablesIfAnotherImageNowOwnsThem() {
+        let s = TrackerScript()
+        for (pid, space) in [(97, 0x1000), (96, 0x2000)] as [(Int64, UInt64)] {
+            s.enter("getpid", space: space, sp: 0x7ff0, tp: 0x7000)
+            s.ret(pid, space: space, sp: 0x7ff0, tp: 0x7000)
+        }
+        s.enter("execve", space: 0x1000, sp: 0x7e00, tp: 0x7000, strings: [path("/bin/cat")])  // 97
+        s.enter("execve", space: 0x2000, sp: 0x7e00, tp: 0x7000, strings: [path("/bin/tr")])  // 96
+        s.enter("brk", space: 0x3000, sp: 0x7a00, pc: 0x7f00_0000, tp: 0)  // 97's image: ambiguous
+        s.ret(0, space: 0x3000, sp: 0x7a00, pc: 0x7f00_0000, tp: 0)
+        s.enter("brk", space: 0x1000, sp: 0x7b00, pc: 0x7f00_0000, tp: 0)  // 96's image, in 97's old root
+        s.ret(0, space: 0x1000, sp: 0x7b00, pc: 0x7f00_0000, tp: 0)
+        s.enter("set_tid_address", space: 0x1000, sp: 0x7b00, pc: 0x7f00_1000, tp: 0)  // 96, in flight
+        s.enter("set_tid_address", space: 0x3000, sp: 0x7a00, pc: 0x7f00_1000, tp: 0)
+        s.ret(97, space: 0x3000, sp: 0x7a00, pc: 0x7f00_1000, tp: 0)
+        s.ret(96, space: 0x1000, sp: 0x7b00, pc: 0x7f00_1000, tp: 0)
+        #expect(s.events.filter { $0.end == .unfinished }.isEmpty)
+        #expect(s.events.filter { $0.name == "set_tid_address" }.map { "\($0.task.pid ?? -1)/\($0.task.comm ?? "?")" } == ["97/cat", "96/tr"])
+    }
+
     @Test func vforkChildBorrowsTheStackThenExecs() {
         let s = TrackerScript()
         s.enter("getpid", space: 0x1000, sp: 0x7ff0)
