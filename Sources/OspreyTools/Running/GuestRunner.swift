@@ -163,14 +163,14 @@ public struct GuestRunner {
     }
 }
 
-/// A value behind a lock, for the reader threads.
-final class Locked<Value>: @unchecked Sendable {
+/// A value behind a lock, shared with reader threads.
+public final class Locked<Value>: @unchecked Sendable {
     private var value: Value
     private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func withLock<R>(_ body: (inout Value) -> R) -> R {
+    public init(_ value: Value) { self.value = value }
+    public func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
         lock.lock()
         defer { lock.unlock() }
-        return body(&value)
+        return try body(&value)
     }
 }

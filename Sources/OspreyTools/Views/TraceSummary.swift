@@ -8,6 +8,8 @@ public struct TraceSummary: Sendable {
 
     public var total = 0
     public var returned = 0
+    /// `exit`, `exit_group`, `rt_sigreturn`: never return by design.
+    public var noReturn = 0
     public var unfinished: [TraceSyscall] = []
     public var byName: [(name: String, count: Int, errors: Int)] = []
     public var byProcess: [ProcessRow] = []
@@ -18,14 +20,23 @@ public struct TraceSummary: Sendable {
         for s in trace.syscalls where s.end != "child" {
             total += 1
             if s.result != nil { returned += 1 }
+            if s.end == "noreturn" { noReturn += 1 }
             if s.end == "unfinished" { unfinished.append(s) }
             var n = names[s.displayName] ?? (0, 0)
             n.0 += 1
             if let r = s.result, r < 0, r > -4096 { n.1 += 1 }
             names[s.displayName] = n
-            let comm = s.comm ?? "?"
-            let key = "\(s.pid.map(String.init) ?? "?")/\(comm)"
-            processes[key, default: ProcessRow(pid: s.pid, comm: comm, calls: 0)].calls += 1
+            // One row per pid (one per name while the pid is unknown); the names a process
+            // had, in order: `sh -> cat` after an exec.
+            let key = s.pid.map(String.init) ?? "?/\(s.comm ?? "?")"
+            if processes[key] == nil {
+                processes[key] = ProcessRow(pid: s.pid, comm: s.comm ?? "?", calls: 0)
+            }
+            processes[key]!.calls += 1
+            if let comm = s.comm, !processes[key]!.comm.hasSuffix(comm) {
+                let old = processes[key]!.comm
+                processes[key]!.comm = old == "?" ? comm : old + " -> " + comm
+            }
         }
         byName = names.map { ($0.key, $0.value.0, $0.value.1) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }
         byProcess = processes.values.sorted {
@@ -35,7 +46,8 @@ public struct TraceSummary: Sendable {
 
     /// A plain-text report.
     public func render(topCalls: Int = 25) -> String {
-        var out = "System calls: \(total) (\(returned) returned, \(unfinished.count) never returned)\n\n"
+        var out = "System calls: \(total) (\(returned) returned, \(noReturn) do not return by design, "
+            + "\(unfinished.count) still in flight when the run ended)\n\n"
         out += "Top system calls:\n"
         out += Self.pad("count", 8, right: true) + "  " + Self.pad("errors", 7, right: true) + "  name\n"
         for row in byName.prefix(topCalls) {
