@@ -50,7 +50,8 @@ final class PackageStore {
         try ProcessRunner.check(["dpkg-deb", "-x", deb.path, directory.path], display: "dpkg-deb -x \(deb.lastPathComponent)")
     }
 
-    /// The `boot/` directory of a kernel package (vmlinuz, config, System.map), cached.
+    /// The `boot/` directory of a kernel package, cached. Only `vmlinuz` goes into a guest; the
+    /// rest stays in the cache for the test oracles of later issues and is never read by Osprey.
     /// Empty when the package has no `boot/` (a metapackage).
     func kernelBootDirectory(for package: PackageInfo) throws -> URL {
         let fm = FileManager.default
