@@ -130,10 +130,10 @@ public final class SyscallTracker<Sink: EventSink> {
             }
             return
         }
-        let call = PendingCall(entry: e, order: entryCount, traits: traits, caller: identity(of: e))
-        pending[key] = call
+        let caller = identity(of: e)
+        pending[key] = PendingCall(entry: e, order: entryCount, traits: traits, caller: caller)
         if traits.contains(.forksChild) {
-            forks.append(ForkRecord(entry: e, order: entryCount, parentIdentity: identity(of: e)))
+            forks.append(ForkRecord(entry: e, order: entryCount, parentIdentity: caller))
             if forks.count > limits.forkRecords { forks.removeFirst(forks.count - limits.forkRecords) }
         }
         if pending.count > limits.pendingCalls { evictOldestPending() }
@@ -142,8 +142,6 @@ public final class SyscallTracker<Sink: EventSink> {
     /// The first call from an unknown address space: an `execve` landed there, or a task we
     /// never saw start (the first process, or one that existed before tracing).
     private func adoptNewAddressSpace(at e: SyscallEntryRecord, reused: Bool = false) {
-        // The most recent exec on the same vCPU first: an exec that succeeds runs its new
-        // image right away on the CPU that made it.
         let execs = execCandidates(for: e)
         guard !execs.isEmpty else {
             if !reused { directory.update(e.addressSpace) { _ in } }
@@ -169,7 +167,8 @@ public final class SyscallTracker<Sink: EventSink> {
     }
 
     /// Pending execve calls that may have produced the image now running in `e`'s address
-    /// space, best guess first: the most recent on the same vCPU.
+    /// space, best guess first: the most recent on the same vCPU (an exec that succeeds
+    /// usually runs its new image right away on the CPU that made it).
     private func execCandidates(for e: SyscallEntryRecord) -> [(key: CallKey, value: PendingCall)] {
         return pending.filter { $0.value.traits.contains(.replacesImage) && $0.value.entry.addressSpace != e.addressSpace }
             .sorted { a, b in
@@ -462,7 +461,7 @@ public final class SyscallTracker<Sink: EventSink> {
         let where_ = space ?? e.addressSpace
         if probation[where_] != nil {
             probation[where_]!.held.append(HeldEvent(entry: e, result: result, end: end, stackPointer: stackPointer, threadPointer: e.threadPointer))
-            if probation[where_]!.held.count >= Self.probationLimit || e.ordinal == 0 {
+            if probation[where_]!.held.count >= Self.probationLimit {
                 settleProbation(where_, pid: nil)
             }
             return
