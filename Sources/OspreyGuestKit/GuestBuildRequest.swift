@@ -7,7 +7,8 @@ public struct GuestBuildRequest: Sendable, Equatable {
     public var kernelFile: String?
     /// `x86_64` or `aarch64` (also `amd64`/`arm64`); needed only when it cannot be detected.
     public var architecture: String?
-    /// A shell script to run as `/scenario.sh`; `nil` runs ``DefaultScenario``.
+    /// A shell script to run as `/scenario.sh`; `nil` runs ``DefaultScenario`` (and adds its
+    /// ``DefaultScenario/packages``).
     public var scenarioFile: String?
     /// Debian packages whose programs (or shared objects) and libraries go into the guest.
     public var packages: [String]

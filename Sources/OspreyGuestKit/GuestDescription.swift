@@ -20,7 +20,8 @@ public struct GuestDescription: Codable, Sendable, Equatable {
     public var kernelPackage: String?
     /// The Debian version of the kernel package, or nil for a user's own kernel file.
     public var kernelVersion: String?
-    /// The packages added with `--package`, as requested.
+    /// The packages added with `--package`, as requested, followed by those the default
+    /// scenario needs when it is the scenario (``DefaultScenario/packages``).
     public var packages: [String]
     /// Every Debian package that went into the guest, as `name version architecture`, sorted.
     public var resolvedPackages: [String]?

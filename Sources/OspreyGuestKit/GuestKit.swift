@@ -41,7 +41,8 @@ public struct GuestKit: Sendable {
         var layout = try InitramfsLayout.skeleton(scenario: scenario)
         var resolved = kernel.package.map { [$0.summary] } ?? []
 
-        let packageNames = try request.packages.map { try plainPackageName($0, architecture) }
+        let packages = Self.packages(of: request)
+        let packageNames = try packages.map { try plainPackageName($0, architecture) }
         if !packageNames.isEmpty {
             resolved += try addPackages(packageNames, architecture: architecture, store: store, work: work, to: &layout)
         }
@@ -87,7 +88,7 @@ public struct GuestKit: Sendable {
 
         let description = GuestDescription(
             architecture: architecture, kernelPackage: kernel.package?.name, kernelVersion: kernel.package?.version,
-            packages: request.packages, resolvedPackages: Array(Set(resolved)).sorted(),
+            packages: packages, resolvedPackages: Array(Set(resolved)).sorted(),
             scenario: request.scenarioFile.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "default",
             kernel: "vmlinuz", initrd: initrdName)
         try description.write(to: outDir)
@@ -114,6 +115,15 @@ public struct GuestKit: Sendable {
             throw GuestKitError.invalidRequest("unknown architecture \(text): use x86_64 or aarch64")
         }
         return architecture
+    }
+
+    /// The packages whose programs go into the guest: those requested, followed by the ones
+    /// the default scenario needs (``DefaultScenario/packages``) when it is the scenario and
+    /// they were not requested already.
+    static func packages(of request: GuestBuildRequest) -> [String] {
+        guard request.scenarioFile == nil else { return request.packages }
+        let requested = Set(request.packages.map { String($0.prefix { $0 != ":" }) })
+        return request.packages + DefaultScenario.packages.filter { !requested.contains($0) }
     }
 
     /// Accepts `name` or `name:<guest arch>`.

@@ -13,7 +13,10 @@ final class Plugin: @unchecked Sendable {
     let options: PluginOptions
     let sites: SyscallSites
     let decoder: SyscallDecoder
-    let engine: SyscallEngine<TraceFileWriter>
+    /// The syscall trace (mode=trace).
+    let engine: SyscallEngine<TraceFileWriter>?
+    /// Profile generation or checking (mode=profile / mode=check).
+    let profiling: ProfilingSession?
     let vcpus: [VCPURegisters]
     private let finished = Mutex(false)
     private let missingRegisters = Mutex<Set<String>>([])
@@ -23,22 +26,41 @@ final class Plugin: @unchecked Sendable {
         self.options = options
         self.sites = SyscallSites(architecture: architecture)
         self.decoder = SyscallDecoder(architecture: architecture)
-        let writer = try TraceFileWriter(path: options.outputPath ?? "")
-        writer.writeLine { w in
-            w.field("type", "trace_start")
-            w.field("format", TraceSchema.formatName)
-            w.field("version", TraceSchema.version)
-            w.field("arch", architecture.rawValue)
-            w.field("vcpus", maxVCPUs)
-            w.field("mode", options.mode.rawValue)
+        let vcpus = (0..<max(1, maxVCPUs)).map { _ in VCPURegisters() }
+        self.vcpus = vcpus
+        switch options.mode {
+        case .trace:
+            let writer = try TraceFileWriter(path: options.outputPath ?? "")
+            writer.writeLine { w in
+                w.field("type", "trace_start")
+                w.field("format", TraceSchema.formatName)
+                w.field("version", TraceSchema.version)
+                w.field("arch", architecture.rawValue)
+                w.field("vcpus", maxVCPUs)
+                w.field("mode", options.mode.rawValue)
+            }
+            self.engine = SyscallEngine(sink: writer)
+            self.profiling = nil
+        case .profile, .check:
+            var given: KernelProfile?
+            if let path = options.profilePath, !path.isEmpty {
+                given = try KernelProfile(jsonText: try Self.readFile(path))
+                guard given?.kernel.architecture == architecture else {
+                    throw PluginOptions.ParseError(description: "osprey plugin: \(path) is a profile for \(given?.kernel.architecture.rawValue ?? "?"), not \(architecture.rawValue)")
+                }
+            }
+            self.engine = nil
+            self.profiling = ProfilingSession(
+                architecture: architecture, purpose: options.mode == .check ? .check : .generate,
+                outputPath: options.outputPath ?? "", given: given, vcpus: vcpus)
         }
-        self.engine = SyscallEngine(sink: writer)
-        self.vcpus = (0..<max(1, maxVCPUs)).map { _ in VCPURegisters() }
     }
 
     func vcpuStarted(_ index: Int) {
         guard index < vcpus.count else { return }
-        let missing = vcpus[index].load(ArchRegister.needed(by: architecture))
+        var wanted = ArchRegister.needed(by: architecture)
+        if profiling != nil { wanted += ArchRegister.kernelStop(for: architecture) }
+        let missing = vcpus[index].load(wanted)
         if !missing.isEmpty {
             let new = missingRegisters.withLock { set in
                 let fresh = missing.filter { !set.contains($0) }
@@ -57,14 +79,16 @@ final class Plugin: @unchecked Sendable {
             instruction: kind, pc: pc, returnAddress: ret, vcpu: vcpu,
             registers: QemuRegisterReader(registers: vcpus[vcpu]), memory: QemuGuestMemory())
         else { return }
-        engine.enter(record)
+        engine?.enter(record)
+        profiling?.userEntry(vcpu: vcpu, record: record)
     }
 
     @inline(__always) func syscallReturned(vcpu: Int, pc: UInt) {
         guard vcpu < vcpus.count,
               let record = decoder.decodeReturn(pc: GuestAddress(UInt64(pc)), vcpu: vcpu, registers: QemuRegisterReader(registers: vcpus[vcpu]))
         else { return }
-        engine.exit(record, memory: QemuGuestMemory())
+        engine?.exit(record, memory: QemuGuestMemory())
+        profiling?.userReturn(record: record)
     }
 
     /// Ends the trace: pending calls become `unfinished`, then the footer. Idempotent.
@@ -74,6 +98,8 @@ final class Plugin: @unchecked Sendable {
             return done
         }
         guard !already else { return }
+        profiling?.finish()
+        guard let engine else { return }
         let summary = engine.finish()
         if let problem = summary.problem {
             Self.log("osprey plugin: \(problem)")
@@ -81,6 +107,24 @@ final class Plugin: @unchecked Sendable {
         if options.summary {
             Self.log("osprey plugin: \(summary.events) syscall events (\(summary.unfinished) unfinished at exit) -> \(options.outputPath ?? "")")
         }
+    }
+
+    /// The whole content of a small file.
+    static func readFile(_ path: String) throws -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw PluginOptions.ParseError(description: "osprey plugin: cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            bytes += chunk[0..<n]
+            if bytes.count > 16 << 20 { break }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Writes a line to QEMU's standard error (qemu_plugin_outs would need `-d plugin`).

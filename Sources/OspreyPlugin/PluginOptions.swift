@@ -2,12 +2,15 @@ import OspreyCore
 
 /// The plugin's arguments, as QEMU passes them (`-plugin lib.so,key=value,...`).
 struct PluginOptions {
-    enum Mode: String { case trace }
+    /// `trace` writes a JSON Lines trace to `out`; `profile` learns the kernel's profile and
+    /// writes it to `out` (resuming from `profile=` if given); `check` checks the profile given
+    /// with `profile=` against the running kernel and writes a report to `out`.
+    enum Mode: String { case trace, profile, check }
 
     var mode: Mode = .trace
     /// Where the JSON Lines trace goes.
     var outputPath: String?
-    /// An introspection profile (used by later monitors; accepted now so command lines stay stable).
+    /// An introspection profile: checked in `check` mode, resumed from in `profile` mode.
     var profilePath: String?
     /// Also print a one-line summary on QEMU's stderr at exit.
     var summary = true
@@ -16,7 +19,7 @@ struct PluginOptions {
         var description: String
     }
 
-    static let usage = "usage: -plugin libOspreyPlugin.so,out=TRACE.jsonl[,mode=trace][,profile=P.json][,summary=on|off]"
+    static let usage = "usage: -plugin libOspreyPlugin.so,out=FILE[,mode=trace|profile|check][,profile=P.json][,summary=on|off]"
 
     init(arguments: [String]) throws {
         for argument in arguments {
@@ -28,7 +31,7 @@ struct PluginOptions {
             switch key {
             case "mode":
                 guard let m = Mode(rawValue: value) else {
-                    throw ParseError(description: "osprey plugin: unknown mode '\(value)' (known: trace)")
+                    throw ParseError(description: "osprey plugin: unknown mode '\(value)' (known: trace, profile, check)")
                 }
                 mode = m
             case "out": outputPath = value
@@ -41,6 +44,9 @@ struct PluginOptions {
             default:
                 throw ParseError(description: "osprey plugin: unknown argument '\(key)'; \(Self.usage)")
             }
+        }
+        if mode == .check && (profilePath ?? "").isEmpty {
+            throw ParseError(description: "osprey plugin: mode=check needs profile=PROFILE.json")
         }
         if outputPath == nil || outputPath?.isEmpty == true {
             throw ParseError(description: "osprey plugin: no output file; \(Self.usage)")

@@ -57,10 +57,48 @@ struct DefaultGuestTraceTests {
         #expect(noReturn.isSubset(of: ["exit", "exit_group", "rt_sigreturn"]))
         #expect(trace.syscalls.contains { $0.end == "exec" }, "no successful execve resolved")
 
+        checkScenarioActivity(run.console, trace, c.name)
+
         // The scenario's processes are identified: its shell learnt its pid from getpid.
         let scenarioShell = trace.syscalls.first { $0.strings.values.contains("/scenario.sh") }
         #expect(scenarioShell?.pid != nil)
         // Sequence numbers are strictly increasing.
         #expect(zip(trace.syscalls, trace.syscalls.dropFirst()).allSatisfy { $0.seq < $1.seq })
+    }
+
+    /// Every step of the default scenario happened (its console lines) and shows in the trace:
+    /// the activity the introspection profile is learnt from.
+    func checkScenarioActivity(_ serial: String, _ trace: TraceFile, _ name: String) {
+        let s = DefaultScenario.self
+        let console = serial.replacingOccurrences(of: "\r\n", with: "\n")
+        for line in [
+            "scenario: cd \(s.directory)", "created by the osprey scenario",
+            " (sh) state Z ppid ", " exit_code \(s.zombieExitStatus << 8)",
+            "\(s.mountSource) \(s.mountPoint) tmpfs ", "inside the tmpfs",
+            "scenario: id says: uid=\(s.userID)(\(s.userName)) gid=\(s.groupID)(\(s.userName))",
+            "\(s.directory)/random.bin.gz", "scenario: received: hello over tcp", "scenario: cd /\n",
+        ] {
+            #expect(console.contains(line), "[\(name)] console lacks \(line)")
+        }
+        #expect(!console.contains(" failed\n"), "[\(name)] a scenario step failed:\n\(console.suffix(3000))")
+
+        func calls(_ names: String...) -> [TraceSyscall] { trace.syscalls.filter { names.contains($0.displayName) } }
+        #expect(calls("chdir").contains { $0.strings[0] == s.directory && $0.result == 0 })
+        #expect(calls("chdir").contains { $0.strings[0] == "/" && $0.result == 0 })
+        #expect(calls("mount").contains { $0.strings[0] == s.mountSource && $0.strings[1] == s.mountPoint && $0.result == 0 })
+        #expect(calls("umount2").contains { $0.strings[0] == s.mountPoint && $0.result == 0 })
+        #expect(calls("open", "openat").contains { $0.strings.values.contains(s.failingOpenPath) && $0.result == -2 })
+        #expect(calls("exit_group").contains { $0.args.first == UInt64(s.zombieExitStatus) })
+        #expect(calls("getuid", "geteuid").contains { $0.result == Int64(s.userID) })
+        #expect(calls("getgid", "getegid").contains { $0.result == Int64(s.groupID) })
+        // pigz starts threads: clone/clone3 in the parent, and calls from tids other than the pid.
+        let pigz = trace.syscalls.filter { $0.comm == "pigz" }
+        #expect(pigz.filter { ["clone", "clone3"].contains($0.displayName) && ($0.result ?? 0) > 0 }.count >= 2)
+        #expect(pigz.contains { $0.tid != nil && $0.pid != nil && $0.tid != $0.pid }, "[\(name)] no pigz thread")
+        // Sockets: netlink (ip), TCP listen/accept/connect over loopback.
+        #expect(calls("socket").contains { $0.args.first == 16 && ($0.result ?? -1) >= 0 })  // AF_NETLINK
+        for call in ["listen", "accept", "connect"] {
+            #expect(calls(call, call + "4").contains { $0.result == 0 || ($0.result ?? -1) > 0 }, "[\(name)] no \(call)")
+        }
     }
 }

@@ -94,6 +94,37 @@ int qemu_plugin_read_register(struct qemu_plugin_register *handle, osprey_g_byte
 /// Reads guest virtual memory through the current vCPU's page tables; false if unmapped.
 bool qemu_plugin_read_memory_vaddr(uint64_t addr, osprey_g_byte_array *data, size_t len);
 void qemu_plugin_outs(const char *string);
+
+// ---- scoreboards and conditional callbacks (QEMU 9.1+) ----
+struct qemu_plugin_scoreboard;
+
+/// One per-vCPU u64 inside a scoreboard: the scoreboard and the byte offset in its element.
+typedef struct qemu_plugin_u64 {
+    struct qemu_plugin_scoreboard *score;
+    size_t offset;
+} qemu_plugin_u64;
+
+/// The comparison of a conditional callback: `entry <cond> imm`.
+enum qemu_plugin_cond {
+    QEMU_PLUGIN_COND_NEVER,
+    QEMU_PLUGIN_COND_ALWAYS,
+    QEMU_PLUGIN_COND_EQ,
+    QEMU_PLUGIN_COND_NE,
+    QEMU_PLUGIN_COND_LT,
+    QEMU_PLUGIN_COND_LE,
+    QEMU_PLUGIN_COND_GT,
+    QEMU_PLUGIN_COND_GE,
+};
+
+/// Allocates a scoreboard with one element of `element_size` bytes per vCPU.
+struct qemu_plugin_scoreboard *qemu_plugin_scoreboard_new(size_t element_size);
+void qemu_plugin_u64_set(qemu_plugin_u64 entry, unsigned int vcpu_index, uint64_t value);
+uint64_t qemu_plugin_u64_get(qemu_plugin_u64 entry, unsigned int vcpu_index);
+/// Calls `cb` when the block executes and the vCPU's `entry` compares true with `imm`; the
+/// comparison is generated inline, so a false condition costs no call.
+void qemu_plugin_register_vcpu_tb_exec_cond_cb(struct qemu_plugin_tb *tb, qemu_plugin_vcpu_udata_cb_t cb,
+                                               enum qemu_plugin_cb_flags flags, enum qemu_plugin_cond cond,
+                                               qemu_plugin_u64 entry, uint64_t imm, void *userdata);
 int qemu_plugin_num_vcpus(void);
 
 // ---- Osprey's C shims (prefixed `osprey_`) ----

@@ -1,9 +1,9 @@
 /// The guest registers Osprey reads, by the names QEMU's register API uses.
 public enum ArchRegister: Int, CaseIterable, Sendable {
     // x86-64
-    case rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp, r8, r9, r10, cr3, fsBase, cs
+    case rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp, r8, r9, r10, cr3, fsBase, cs, gsBase
     // AArch64
-    case x0, x1, x2, x3, x4, x5, x8, sp, ttbr0, tpidrEL0
+    case x0, x1, x2, x3, x4, x5, x8, sp, ttbr0, tpidrEL0, spEL0, tpidrEL1
 
     /// The name under which `qemu_plugin_get_registers()` lists this register.
     public var qemuName: String {
@@ -22,6 +22,7 @@ public enum ArchRegister: Int, CaseIterable, Sendable {
         case .cr3: "cr3"
         case .fsBase: "fs_base"
         case .cs: "cs"
+        case .gsBase: "gs_base"
         case .x0: "x0"
         case .x1: "x1"
         case .x2: "x2"
@@ -32,6 +33,17 @@ public enum ArchRegister: Int, CaseIterable, Sendable {
         case .sp: "sp"
         case .ttbr0: "TTBR0_EL1"
         case .tpidrEL0: "TPIDR_EL0"
+        case .spEL0: "SP_EL0"
+        case .tpidrEL1: "TPIDR_EL1"
+        }
+    }
+
+    /// The registers the profiler reads in kernel mode: the per-CPU base (GS base,
+    /// TPIDR_EL1), SP_EL0 (AArch64's current task in EL1) and the page-table root.
+    public static func kernelStop(for architecture: Architecture) -> [ArchRegister] {
+        switch architecture {
+        case .x86_64: [.gsBase, .cr3]
+        case .aarch64: [.tpidrEL1, .spEL0, .ttbr0]
         }
     }
 

@@ -1,7 +1,10 @@
 import Foundation
 
-/// One traced run: QEMU with the plugin writing a trace, watched to its end.
+/// One run of a guest under the plugin, watched to its end: a trace (`mode` "trace"), a
+/// profile ("profile") or a profile check ("check") is written to `traceFile`.
 public struct TraceSession {
+    /// The plugin's mode: trace, profile or check.
+    public var mode = "trace"
     public var invocation: QemuInvocation
     public var traceFile: URL
     public var consoleFile: URL?
@@ -27,7 +30,7 @@ public struct TraceSession {
         let library = try plugin ?? PluginLocator.locate()
         let out = traceFile.standardizedFileURL
         try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
-        var options = [("mode", "trace"), ("out", out.path)]
+        var options = [("mode", mode), ("out", out.path)]
         if let profile { options.append(("profile", profile.standardizedFileURL.path)) }
         try inv.addPlugin(library, options: options)
         var runner = GuestRunner(invocation: inv, consoleFile: consoleFile, timeoutSeconds: timeoutSeconds)

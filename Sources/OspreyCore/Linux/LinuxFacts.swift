@@ -1,0 +1,193 @@
+/// What the profiler knows about the guest from system calls alone (results, arguments,
+/// user memory), gathered stop by stop. Linux profile tests compare kernel memory with these.
+public final class LinuxFacts {
+    /// Facts about one user thread, from its own calls.
+    public struct Thread: Sendable {
+        public var tid: Int?
+        public var pid: Int?
+        public var ppid: Int?
+        public var uid: Int?, gid: Int?, euid: Int?, egid: Int?
+    }
+
+    /// Facts about one process image (an address space between exec and exit).
+    public struct Image: Sendable {
+        /// `comm` as the kernel sets it at exec: the basename of the exec path, 15 bytes at most.
+        public var comm: [UInt8]?
+        public var execPath: [UInt8]?
+        public var argv: [[UInt8]] = []
+        public var firstBrk: UInt64?
+        public var lastBrk: UInt64?
+        /// File positions of descriptors this image opened, while every call on them was seen.
+        public var positions: [Int: UInt64] = [:]
+        /// Ports given to bind, per descriptor.
+        public var boundPorts: [Int: UInt16] = [:]
+    }
+
+    public let architecture: Architecture
+    public private(set) var threads: [UserContext: Thread] = [:]
+    public private(set) var images: [UInt64: Image] = [:]
+    /// Exit codes given to exit/exit_group, by pid (the pid read from the kernel).
+    public var exited: [Int: Int] = [:]
+    /// Recent AF_INET connects: (port, address as 4 raw bytes read little-endian).
+    public private(set) var connects: [(port: UInt16, address: UInt32)] = []
+    /// Set at the first stop of an image started by execve (nil otherwise): the exec path.
+    public private(set) var freshExec: [UInt8]?
+    /// The call each thread entered last (it is in it until its next stop), by tid.
+    private var lastEntered: [Int: String] = [:]
+    /// execve calls in flight, by the caller's pid (read from the kernel): a successful exec
+    /// keeps the task, so the same pid's next call from a new address space is the new image.
+    private var pendingExec: [Int: (addressSpace: UInt64, path: [UInt8], argv: [[UInt8]], stop: Int)] = [:]
+    private var stopCount = 0
+    private static let tableLimit = 4096
+
+    public init(architecture: Architecture) { self.architecture = architecture }
+
+    public func thread(_ stop: KernelStop) -> Thread { threads[stop.context] ?? Thread() }
+    public func image(_ stop: KernelStop) -> Image { images[stop.context.addressSpace] ?? Image() }
+
+    /// Takes in what the stop tells before tests run: the previous call's result, a new image.
+    public func update(before stop: KernelStop, currentPID: Int?) {
+        stopCount += 1
+        freshExec = nil
+        let context = stop.context
+        let space = context.addressSpace
+        if threads.count > Self.tableLimit { threads.removeAll() }
+        if images.count > Self.tableLimit { images.removeAll() }
+
+        if context.threadPointer == 0, let pid = currentPID, let pending = pendingExec[pid], pending.addressSpace != space,
+           stopCount - pending.stop < 5000 {
+            // First call of the new image of the task that entered execve.
+            pendingExec[pid] = nil
+            threads = threads.filter { $0.key.addressSpace != space }
+            var image = Image()
+            image.execPath = pending.path
+            image.comm = Array(Self.basename(pending.path).prefix(15))
+            image.argv = pending.argv
+            images[space] = image
+            freshExec = pending.path
+        }
+        guard let previous = stop.previous else {
+            images[space]?.positions.removeAll()  // a call of this thread went unseen
+            return
+        }
+        let result = previous.result ?? -1
+        var thread = threads[context] ?? Thread()
+        var image = images[space] ?? Image()
+        switch previous.name {
+        case "getpid": thread.pid = Int(result)
+        case "gettid", "set_tid_address": thread.tid = Int(result)
+        case "getppid": thread.ppid = Int(result)
+        case "getuid": thread.uid = Int(result)
+        case "getgid": thread.gid = Int(result)
+        case "geteuid": thread.euid = Int(result)
+        case "getegid": thread.egid = Int(result)
+        case "brk" where result > 0:
+            if image.firstBrk == nil { image.firstBrk = UInt64(result) }
+            image.lastBrk = UInt64(result)
+        case "execve", "execveat":
+            if let pid = currentPID { pendingExec[pid] = nil }  // it failed: we are back in the caller
+        case "clone", "clone3":
+            if result > 0, previous.cloneFlags & CloneFlags.thread != 0, previous.childThreadPointer != 0 {
+                let child = UserContext(addressSpace: space, threadPointer: previous.childThreadPointer)
+                threads[child] = Thread(tid: Int(result), pid: thread.pid)
+            }
+        case "open", "openat", "creat", "openat2":
+            if result >= 0 {
+                let flags = Self.openFlags(previous)
+                image.positions[Int(result)] = flags & LinuxOpenFlags.append(architecture) == 0 ? 0 : nil
+            }
+        case "read", "write":
+            let fd = Int(previous.args[0])
+            if result > 0, let position = image.positions[fd] { image.positions[fd] = position &+ UInt64(result) }
+        case "lseek":
+            if result >= 0, image.positions[Int(previous.args[0])] != nil { image.positions[Int(previous.args[0])] = UInt64(result) }
+        case "close", "dup2", "dup3":
+            image.positions[Int(previous.name == "close" ? previous.args[0] : previous.args[1])] = nil
+        case "bind":
+            if result == 0, let (port, _) = Self.inetAddress(previous.socketAddress) { image.boundPorts[Int(previous.args[0])] = port }
+        default: break
+        }
+        if ["readv", "writev", "sendfile", "splice", "copy_file_range", "sendfile64"].contains(previous.name) {
+            image.positions.removeAll()
+        }
+        threads[context] = thread
+        images[space] = image
+    }
+
+    /// Whether the thread `pid` (a process's main thread) is inside wait4/waitid now.
+    public func isWaiting(pid: Int) -> Bool {
+        ["wait4", "waitid", "waitpid"].contains(lastEntered[pid] ?? "")
+    }
+
+    /// Takes in the call being entered, after tests ran (its effects come later).
+    public func update(after stop: KernelStop, currentPID: Int?) {
+        if let tid = threads[stop.context]?.tid {
+            lastEntered[tid] = stop.call.name
+            if lastEntered.count > Self.tableLimit { lastEntered.removeAll() }
+        }
+        switch stop.call.name {
+        case "connect":
+            // Known at entry: the peer may accept before this thread runs again.
+            if let (port, address) = Self.inetAddress(stop.call.socketAddress) {
+                connects.append((port, address))
+                if connects.count > 64 { connects.removeFirst() }
+            }
+        case "execve", "execveat":
+            if let path = stop.call.path, let pid = currentPID {
+                pendingExec[pid] = (stop.context.addressSpace, path, stop.call.argv, stopCount)
+                if pendingExec.count > 256 { pendingExec.removeAll() }
+            }
+        case "exit_group", "exit":
+            if let pid = currentPID, stop.call.name == "exit_group" || threads[stop.context]?.tid == threads[stop.context]?.pid {
+                exited[pid] = Int(stop.call.args[0] & 0xFF)
+                if exited.count > 256 { exited.removeAll() }
+            }
+        default: break
+        }
+    }
+
+    /// The flags of an open-family call.
+    public static func openFlags(_ call: ObservedCall) -> UInt64 {
+        switch call.name {
+        case "open": call.args[1]
+        case "openat": call.args[2]
+        case "creat": 0o1101  // O_CREAT | O_WRONLY | O_TRUNC (same values on x86-64 and AArch64)
+        default: 0
+        }
+    }
+
+    /// (port in host order, address as read little-endian) of a struct sockaddr_in.
+    public static func inetAddress(_ bytes: [UInt8]) -> (UInt16, UInt32)? {
+        guard bytes.count >= 8, bytes[0] == 2, bytes[1] == 0 else { return nil }
+        let port = UInt16(bytes[2]) << 8 | UInt16(bytes[3])
+        let address = UInt32(bytes[4]) | UInt32(bytes[5]) << 8 | UInt32(bytes[6]) << 16 | UInt32(bytes[7]) << 24
+        return (port, address)
+    }
+
+    public static func basename(_ path: [UInt8]) -> [UInt8] {
+        var trimmed = path[...]
+        while trimmed.count > 1, trimmed.last == UInt8(ascii: "/") { trimmed = trimmed.dropLast() }
+        if let slash = trimmed.lastIndex(of: UInt8(ascii: "/")), trimmed.count > 1 {
+            return Array(trimmed[(slash + 1)...])
+        }
+        return Array(trimmed)
+    }
+
+    /// Path components of an absolute path ("/a/b" -> ["a", "b"]), nil if not absolute or if
+    /// it has "." or ".." parts.
+    public static func components(_ path: [UInt8]) -> [[UInt8]]? {
+        guard path.first == UInt8(ascii: "/") else { return nil }
+        let parts = path.split(separator: UInt8(ascii: "/")).map(Array.init)
+        if parts.contains(where: { $0 == [0x2E] || $0 == [0x2E, 0x2E] }) { return nil }
+        return parts
+    }
+}
+
+/// `open` flag values that differ between architectures (the generic ones are shared).
+public enum LinuxOpenFlags {
+    public static let accessMode: UInt64 = 0o3
+    public static let nonblock: UInt64 = 0o4000
+    public static func append(_ a: Architecture) -> UInt64 { 0o2000 }
+    public static func directory(_ a: Architecture) -> UInt64 { a == .x86_64 ? 0o200000 : 0o40000 }
+    public static func largefile(_ a: Architecture) -> UInt64 { a == .x86_64 ? 0o100000 : 0o400000 }
+}
