@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Osprey's benchmark: wall time of a guest run with the plugin against plain QEMU.
 
-Boots a guest whose scenario makes a few hundred thousand system calls (so that boot does
-not dominate), alternating plain QEMU and QEMU with Osprey's plugin, several times, and
-prints each time and the median ratio. Both runs use the same QEMU, guest and arguments.
+Two measurements, each alternating plain QEMU and QEMU with Osprey's plugin several times
+and printing each time and the median ratio (both runs use the same QEMU, guest, arguments):
+- trace: a guest whose scenario makes a few hundred thousand system calls (so that boot does
+  not dominate), traced with the plugin;
+- profile: the default guest (boot + default scenario), with profile generation on, against
+  its plain boot (the target is under 2x).
 
 Usage: python3 scripts/bench.py [--runs 5] [--count 150000] [--kernel linux-image-6.1.0-56-amd64]
                                 [--smp 1] [--build debug|release]
@@ -53,6 +56,7 @@ def main():
     ap.add_argument("--kernel", default="linux-image-6.1.0-56-amd64")
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--build", choices=["debug", "release"], default="release")
+    ap.add_argument("--only", choices=["trace", "profile"], help="run one of the two measurements")
     a = ap.parse_args()
 
     run(["swift", "build", "-c", a.build], cwd=ROOT, stdout=subprocess.DEVNULL)
@@ -61,6 +65,35 @@ def main():
     plugin = os.path.join(bindir, "libOspreyPlugin.so")
 
     work = tempfile.mkdtemp(prefix="osprey-bench-")
+    if a.only != "profile":
+        bench_trace(a, osprey, plugin, work)
+    if a.only != "trace":
+        bench_profile(a, osprey, plugin, work)
+
+
+def bench_profile(a, osprey, plugin, work):
+    guest = os.path.join(work, "default-guest")
+    run([osprey, "guest", "build", "--kernel", a.kernel, "--out", guest])
+    desc = json.load(open(os.path.join(guest, "guest.json")))
+    base = desc["qemuArgs"] + ["-serial", "stdio", "-monitor", "none", "-smp", str(a.smp)]
+    profile = os.path.join(work, "profile.json")
+    profiled = base + ["-plugin", f"{plugin},mode=profile,out={profile}"]
+    plain, osp = [], []
+    for i in range(a.runs):
+        plain.append(timed_qemu(desc["qemuBinary"], base, guest))
+        osp.append(timed_qemu(desc["qemuBinary"], profiled, guest))
+        print(f"profile run {i + 1}/{a.runs}: plain boot {plain[-1]:.2f} s, osprey profile {osp[-1]:.2f} s", flush=True)
+    complete = json.load(open(profile)).get("complete")
+    ratios = [o / p for o, p in zip(osp, plain)]
+    print()
+    print(f"guest: default guest of {a.kernel}, -smp {a.smp}; profile complete: {complete}")
+    print(f"plain boot median: {statistics.median(plain):.2f} s")
+    print(f"osprey profile ({a.build} build) median: {statistics.median(osp):.2f} s")
+    print(f"profile/plain median ratio (per pair): {statistics.median(ratios):.3f} (target < 2)")
+    print()
+
+
+def bench_trace(a, osprey, plugin, work):
     scenario = os.path.join(work, "scenario.sh")
     with open(scenario, "w") as f:
         f.write(SCENARIO.format(count=a.count, procs=a.procs))

@@ -23,6 +23,15 @@ extension LinuxProfileGraph {
                      return !name.isEmpty && name != [0x2E] && name != [0x2E, 0x2E] && name != [0x2F]
                  },
                  step: openFileStep),
+            Test("qstr.len", at: "a call after a successful open/openat",
+                 fields: [Field(F.qstrLen, .range(0, 0x10, step: 4))], needs: [F.files, F.fdt, F.fdArray, F.fPath, F.pathDentry, F.dName, F.qstrName],
+                 applies: { opened($0) != nil },
+                 step: { p, _, o, _ in
+                     guard o[0] / 8 != p.offset(F.qstrName) / 8, let (fd, path, _) = opened(p), let file = p.file(fd: fd),
+                           let dentry = p.dentry(ofFile: file), let length = p.memory.u32(p.at(dentry, p.offset(F.dName) + o[0]))
+                     else { return .fail }
+                     return Int(length) == LinuxFacts.basename(path).count ? .descend : .fail
+                 }),
             Test("max_fds", at: "a call after a successful open/openat",
                  fields: [Field(F.maxFDs, .range(0, 0x20, step: 4))], needs: [F.files, F.fdt, F.fdArray],
                  tieBreak: .lowest(afterStops: 3),

@@ -126,29 +126,31 @@ extension LinuxProfileGraph {
                      else { return .fail }
                      return .descend
                  }),
-            Test("start_time", at: "any call (tasks' start times grow with their pids, from init_task's 0)",
+            Test("start_time", at: "a call after fork/clone (the child is the newest task)",
                  fields: [Field(F.startTime, taskPointerRange)], needs: [F.currentTask, F.pid, F.tasks],
                  kind: .heuristic(votes: 2), tieBreak: .lowest(afterStops: 4),
-                 applies: { p in
-                     guard let name = p.stop.previous?.name, ["clone", "clone3", "fork", "vfork"].contains(name),
-                           (p.stop.previous?.result ?? 0) > 0
-                     else { return false }
-                     return p.allTasks().count >= 8
-                 },
+                 applies: { newChild($0) != nil },
                  step: { p, _, o, _ in
                      let pid = p.offset(F.pid)
-                     guard o[0] + 8 <= pid || o[0] >= pid + 8 else { return .fail }  // not the pid/tgid pair
-                     let tasks = p.allTasks().compactMap { task -> (UInt32, UInt64)? in
-                         guard let pid = p.u32(task, F.pid), let v = p.memory.u64(p.at(task, o[0])) else { return nil }
-                         return (pid, v)
-                     }.sorted { $0.0 < $1.0 }
-                     guard tasks.count >= 8, tasks[0].0 == 0, tasks[0].1 == 0, let last = tasks.last, last.1 > 1_000_000,
-                           last.1 < 10_000_000_000_000  // under about 3 hours of uptime, in nanoseconds
+                     guard o[0] + 8 <= pid || o[0] >= pid + 8, let child = newChild(p) else { return .fail }  // not the pid/tgid pair
+                     var newest: UInt64 = 0
+                     var sawIdle = false
+                     for task in p.allTasks() {
+                         guard let v = p.memory.u64(p.at(task, o[0])) else { return .fail }
+                         if p.u32(task, F.pid) == 0 {
+                             guard v == 0 else { return .fail }  // init_task's start time is 0
+                             sawIdle = true
+                         }
+                         newest = max(newest, v)
+                     }
+                     // The child just forked started last, after boot began, within hours of it;
+                     // its boot-based start time (start_boottime, declared next since 5.5) was
+                     // read from the clock right after, and equals it without a suspend.
+                     guard sawIdle, let mine = p.memory.u64(p.at(child, o[0])), mine == newest,
+                           mine > 1_000_000, mine < 10_000_000_000_000,
+                           let boot = p.memory.u64(p.at(child, o[0] + 8)), boot >= mine, boot - mine < 1_000_000
                      else { return .fail }
-                     // Early boot clocks tick coarsely (equal times); allow a few inversions too: a
-                     // fork that sleeps between taking its start time and its pid lets another pass.
-                     let inversions = zip(tasks, tasks.dropFirst()).filter { $0.1.1 < $0.0.1 }.count
-                     return inversions * 10 <= tasks.count ? .descend : .fail
+                     return .descend
                  }),
         ]
     }
@@ -254,6 +256,14 @@ extension LinuxProfileGraph {
         }
         p.lists["zombie"] = found.map { [$0.0, UInt64($0.1)] } ?? []
         return found
+    }
+
+    /// After a successful fork/clone of a process: the child's task (on the task list).
+    static func newChild(_ p: Probe<LinuxFacts>) -> UInt64? {
+        guard let previous = p.stop.previous, ["clone", "clone3", "fork", "vfork"].contains(previous.name),
+              previous.cloneFlags & CloneFlags.thread == 0, let result = previous.result, result > 0
+        else { return nil }
+        return p.task(pid: Int(result))
     }
 
     /// init_task (pid 0) from the task list.

@@ -1,0 +1,104 @@
+import Foundation
+import OspreyCore
+import OspreyTools
+import Testing
+
+/// The acceptance check of profile generation: on each kernel of the matrix, the profile
+/// Osprey learns while the default guest boots (KASLR on) equals the offsets that pahole reads
+/// from the same kernel's BTF.
+@Suite("Profiles against BTF", .serialized)
+struct ProfileBTFTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var kernel: String
+        var extra: [String] = []
+        var testDescription: String { name }
+    }
+
+    static let cases = [
+        Case(name: "6.1 amd64", kernel: "linux-image-6.1.0-56-amd64"),
+        Case(name: "6.1 arm64", kernel: "linux-image-6.1.0-56-arm64"),
+        Case(name: "6.1 amd64, Skylake (KPTI on)", kernel: "linux-image-6.1.0-56-amd64", extra: ["-cpu", "Skylake-Client-v1"]),
+        Case(name: "6.1 cloud-amd64", kernel: "linux-image-6.1.0-56-cloud-amd64"),
+        Case(name: "6.1 rt-amd64", kernel: "linux-image-6.1.0-56-rt-amd64"),
+        Case(name: "5.10 amd64 (bullseye)", kernel: "linux-image-5.10.0-46-amd64"),
+        Case(name: "6.12 amd64 (bookworm-backports)", kernel: "linux-image-6.12.95+deb12-amd64"),
+    ]
+
+    @Test(arguments: cases)
+    func profileMatchesBTF(_ c: Case) throws {
+        let guest = try Fixtures.guest("default-\(c.kernel)", kernel: c.kernel)
+        let out = try Fixtures.scratch("profile-\(c.kernel)")
+        var session = TraceSession(invocation: try QemuInvocation.guest(at: guest), traceFile: out.appendingPathComponent("profile.json"))
+        session.invocation.arguments += c.extra
+        session.mode = "profile"
+        session.plugin = try Fixtures.plugin()
+        session.consoleFile = out.appendingPathComponent("console.txt")
+        session.timeoutSeconds = 600
+        let result = try session.run()
+        #expect(result.outcome == .poweredOff(scenarioStatus: 0), "\(result.outcome)")
+        let profile = try KernelProfile(jsonText: String(contentsOf: session.traceFile, encoding: .utf8))
+        let oracle = try BTFOracle(vmlinuz: guest.appendingPathComponent("vmlinuz"), workDirectory: Fixtures.btfCache())
+
+        var rows: [(String, String, String, String)] = []
+        var mismatches: [String] = []
+        var missing: [String] = []
+        for key in BTFOracle.profileKeys {
+            let truth = try oracle.offset(key: key)
+            let learned = profile.offsets[key]
+            let verdict: String
+            switch (truth, learned) {
+            case (nil, nil): continue
+            case let (t?, l?) where t == l: verdict = "ok"
+            case (_?, nil):
+                if Self.optional(key, oracle: oracle) { verdict = "not needed" } else {
+                    verdict = "MISSING"
+                    missing.append(key)
+                }
+            default:
+                verdict = "MISMATCH"
+                mismatches.append(key)
+            }
+            rows.append((key, truth.map { "0x" + String($0, radix: 16) } ?? "-", learned.map { "0x" + String($0, radix: 16) } ?? "-", verdict))
+        }
+        // Where the current task lives.
+        let perCPU = try oracle.perCPUCurrentTaskOffset()
+        switch (profile.currentTask, perCPU) {
+        case let (.perCPU(_, offset)?, truth?):
+            rows.append(("current_task (per-CPU)", "0x" + String(truth, radix: 16), "0x" + String(offset, radix: 16), offset == truth ? "ok" : "MISMATCH"))
+            if offset != truth { mismatches.append("current_task") }
+        case (.register("sp_el0")?, nil):
+            rows.append(("current_task", "SP_EL0 (arm64)", "sp_el0", "ok"))
+        default:
+            rows.append(("current_task", perCPU.map { "0x" + String($0, radix: 16) } ?? "SP_EL0", "\(String(describing: profile.currentTask))", "MISMATCH"))
+            mismatches.append("current_task")
+        }
+        let expectedContainer: VMAContainer = try oracle.offset(key: "mm_struct.mm_mt") != nil ? .mapleTree : .list
+        rows.append(("vma_container", expectedContainer.rawValue, profile.vmaContainer?.rawValue ?? "-", profile.vmaContainer == expectedContainer ? "ok" : "MISMATCH"))
+        if profile.vmaContainer != expectedContainer { mismatches.append("vma_container") }
+
+        print("[profile \(c.name)] \(String(format: "%.1f", result.wallSeconds)) s, banner: \(profile.kernel.banner ?? "none")")
+        for (key, truth, learned, verdict) in rows {
+            print("  \(key.padding(toLength: 28, withPad: " ", startingAt: 0)) BTF \(truth.padding(toLength: 16, withPad: " ", startingAt: 0)) osprey \(learned.padding(toLength: 10, withPad: " ", startingAt: 0)) \(verdict)")
+        }
+        for m in profile.missing { print("  missing \(m.field): \(m.reason)") }
+        #expect(mismatches.isEmpty, "fields that differ from BTF: \(mismatches)")
+        #expect(missing.isEmpty, "mandatory fields not found: \(missing)")
+        #expect(profile.kernel.banner?.hasPrefix("Linux version ") == true)
+    }
+
+    /// Keys a profile need not have although the kernel has them: one of two equivalent
+    /// thread lists is enough.
+    static func optional(_ key: String, oracle: BTFOracle) -> Bool {
+        key == "task_struct.thread_node" && ((try? oracle.offset(key: "task_struct.thread_group")) ?? nil) != nil
+    }
+}
+
+extension Fixtures {
+    /// Where BTF blobs extracted by the oracle are kept between runs.
+    static func btfCache() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-tests/btf-oracle")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+}
