@@ -24,6 +24,8 @@ public final class ProfileEngine<Facts> {
     private var states: [TestState]
     private var owner: [String: Int] = [:]
     public private(set) var stops = 0
+    /// How many times a test may re-enumerate its whole space when no survivor passes.
+    static var rescanLimit: Int { 8 }
 
     struct TestState {
         var combos: Set<[Int]>?
@@ -34,6 +36,7 @@ public final class ProfileEngine<Facts> {
         var stable = 0
         var conflicts = 0
         var agreeing = 0
+        var rescans = 0
         var waitingFor: String?
     }
 
@@ -101,21 +104,31 @@ public final class ProfileEngine<Facts> {
         }
         var results: [(assignment: [Int], passes: [[Int]])] = []
         var inapplicable = false
-        for assignment in assignments {
-            for (i, parent) in branched.enumerated() { probe.offsets[parent.key] = assignment[i] }
-            let lists = test.fields.map { field -> [Int] in
-                if let value = probe.offsets[field.key], !validating || found[field.key] != nil {
-                    if found[field.key] != nil { return [value] }
+        func enumerate(survivorsOnly: Bool) {
+            results = []
+            for assignment in assignments {
+                for (i, parent) in branched.enumerated() { probe.offsets[parent.key] = assignment[i] }
+                let lists = test.fields.map { field -> [Int] in
+                    if let value = found[field.key] { return [value] }
+                    if survivorsOnly, let combos = states[index].combos, let position = own.firstIndex(of: field.key) {
+                        return Array(Set(combos.map { $0[position] })).sorted()
+                    }
+                    return field.space.candidates(probe)
                 }
-                if let combos = states[index].combos, let position = own.firstIndex(of: field.key) {
-                    return Array(Set(combos.map { $0[position] })).sorted()
-                }
-                return field.space.candidates(probe)
+                var enumerator = Enumerator(
+                    test: test, probe: probe, lists: lists, allowed: survivorsOnly ? states[index].combos : nil, budget: stepBudget)
+                enumerator.run()
+                if enumerator.inapplicable { inapplicable = true; break }
+                results.append((assignment, enumerator.passes))
             }
-            var enumerator = Enumerator(test: test, probe: probe, lists: lists, allowed: states[index].combos, budget: stepBudget)
-            enumerator.run()
-            if enumerator.inapplicable { inapplicable = true; break }
-            results.append((assignment, enumerator.passes))
+        }
+        enumerate(survivorsOnly: true)
+        if !inapplicable, !validating, branched.isEmpty, states[index].combos != nil, states[index].rescans < Self.rescanLimit,
+           results.allSatisfy({ $0.passes.isEmpty }) {
+            // None of the survivors passes: either the oracle does not apply here, or an
+            // earlier stop misled the test. Look at the whole space to tell (a few times).
+            states[index].rescans += 1
+            enumerate(survivorsOnly: false)
         }
         probe.offsets = found
         if inapplicable { return }

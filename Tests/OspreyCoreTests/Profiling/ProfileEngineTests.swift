@@ -31,7 +31,6 @@ final class Expect: @unchecked Sendable {
 
 @Suite("Profile engine")
 struct ProfileEngineTests {
-    static let base: UInt64 = 0xFFFF_8880_0000_0000
 
     static func stop(_ n: Int) -> KernelStop {
         KernelStop(vcpu: 0, context: UserContext(addressSpace: 0x1000, threadPointer: 0), call: ObservedCall(name: "getpid", args: SyscallArguments()),
@@ -186,3 +185,6 @@ struct ProfileEngineTests {
 }
 
 final class Counter: @unchecked Sendable { var count = 0 }
+
+/// Where the fake kernel objects of these tests live.
+let base: UInt64 = 0xFFFF_8880_0000_0000
