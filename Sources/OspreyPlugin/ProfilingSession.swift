@@ -179,17 +179,12 @@ final class ProfilingSession: @unchecked Sendable {
             Plugin.log("osprey profile: cannot write \(outputPath): \(String(cString: strerror(errno)))")
             return
         }
-        var ok = true
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { ok = false; break }
-                offset += n
-            }
-        }
+        let error = Array(text.utf8).withUnsafeBytes { writeAll(fd, $0) }
         close(fd)
-        if ok { rename(temporary, outputPath) } else { Plugin.log("osprey profile: short write to \(temporary)") }
+        if error == 0 {
+            rename(temporary, outputPath)
+        } else {
+            Plugin.log("osprey profile: cannot write \(temporary): \(String(cString: strerror(error)))")
+        }
     }
 }

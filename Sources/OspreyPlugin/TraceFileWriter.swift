@@ -52,18 +52,8 @@ final class TraceFileWriter: EventSink {
 
     func flush() {
         lastFlush = Self.now()
-        var offset = 0
-        buffer.withUnsafeBytes { raw in
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    writeError = errno
-                    return
-                }
-                offset += n
-            }
-        }
+        let error = buffer.withUnsafeBytes { writeAll(fd, $0) }
+        if error != 0 { writeError = error }
         buffer.removeAll(keepingCapacity: true)
     }
 

@@ -63,17 +63,9 @@ struct ProfileGenerateCommand: ParsableCommand {
     func run() throws {
         let output = out ?? (check.map { $0 + ".check.json" } ?? "profile.json")
         do {
-            var session = TraceSession(invocation: try machine.invocation(), traceFile: URL(fileURLWithPath: output))
-            session.mode = check == nil ? "profile" : "check"
-            session.profile = (check ?? resume).map { URL(fileURLWithPath: $0) }
-            session.consoleFile = console.map { URL(fileURLWithPath: $0) }
-            session.timeoutSeconds = timeout
-            session.progress = { Diagnostics.note($0) }
-            let result = try session.run()
-            if let problem = result.outcome.problem {
-                Diagnostics.error("\(problem)\n(what was learned so far is in \(output))")
-                throw ExitCode(2)
-            }
+            let result = try machine.run(
+                mode: check == nil ? "profile" : "check", output: output, profile: check ?? resume, console: console,
+                timeout: timeout, kept: "what was learned so far")
             if check != nil {
                 try reportCheck(URL(fileURLWithPath: output))
                 return

@@ -34,6 +34,26 @@ struct MachineOptions: ParsableArguments {
     }
 }
 
+extension MachineOptions {
+    /// Runs the machine with the plugin in `mode` (trace, profile or check) writing `output`,
+    /// with progress on standard error. A run that ends badly is reported, saying that `kept`
+    /// is in `output`, and exits with status 2.
+    func run(mode: String, output: String, profile: String?, console: String?, timeout: Int, kept: String) throws -> TraceSession.Result {
+        var session = TraceSession(invocation: try invocation(), traceFile: URL(fileURLWithPath: output))
+        session.mode = mode
+        session.profile = profile.map { URL(fileURLWithPath: $0) }
+        session.consoleFile = console.map { URL(fileURLWithPath: $0) }
+        session.timeoutSeconds = timeout
+        session.progress = { Diagnostics.note($0) }
+        let result = try session.run()
+        if let problem = result.outcome.problem {
+            Diagnostics.error("\(problem)\n(\(kept) is in \(output))")
+            throw ExitCode(2)
+        }
+        return result
+    }
+}
+
 struct TraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trace",
@@ -73,16 +93,9 @@ struct TraceCommand: ParsableCommand {
 
     func run() throws {
         do {
-            var session = TraceSession(invocation: try machine.invocation(), traceFile: URL(fileURLWithPath: out))
-            session.consoleFile = console.map { URL(fileURLWithPath: $0) }
-            session.profile = profile.map { URL(fileURLWithPath: $0) }
-            session.timeoutSeconds = timeout
-            session.progress = { Diagnostics.note($0) }
-            let result = try session.run()
-            if let problem = result.outcome.problem {
-                Diagnostics.error("\(problem)\n(the trace written so far is in \(out))")
-                throw ExitCode(2)
-            }
+            let result = try machine.run(
+                mode: "trace", output: out, profile: profile, console: console, timeout: timeout,
+                kept: "the trace written so far")
             Diagnostics.note(String(format: "trace written to %@ (%.1f s)", out, result.wallSeconds))
         } catch let error as OspreyError {
             Diagnostics.error(error.description)

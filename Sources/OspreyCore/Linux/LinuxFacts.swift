@@ -94,7 +94,7 @@ public final class LinuxFacts {
         case "open", "openat", "creat", "openat2":
             if result >= 0 {
                 let flags = Self.openFlags(previous)
-                image.positions[Int(result)] = flags & LinuxOpenFlags.append(architecture) == 0 ? 0 : nil
+                image.positions[Int(result)] = flags & LinuxOpenFlags.append == 0 ? 0 : nil
             }
         case "read", "write":
             let fd = Int(previous.args[0])
@@ -187,7 +187,7 @@ public final class LinuxFacts {
 public enum LinuxOpenFlags {
     public static let accessMode: UInt64 = 0o3
     public static let nonblock: UInt64 = 0o4000
-    public static func append(_ a: Architecture) -> UInt64 { 0o2000 }
+    public static let append: UInt64 = 0o2000
     public static func directory(_ a: Architecture) -> UInt64 { a == .x86_64 ? 0o200000 : 0o40000 }
     public static func largefile(_ a: Architecture) -> UInt64 { a == .x86_64 ? 0o100000 : 0o400000 }
 }

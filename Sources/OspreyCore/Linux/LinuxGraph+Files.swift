@@ -82,7 +82,7 @@ extension LinuxProfileGraph {
                  step: { p, _, o, _ in
                      guard let (fd, _, call) = opened(p), let file = p.file(fd: fd), let v = p.memory.u32(p.at(file, o[0])) else { return .fail }
                      let a = p.architecture
-                     let mask = LinuxOpenFlags.accessMode | LinuxOpenFlags.append(a) | LinuxOpenFlags.nonblock | LinuxOpenFlags.directory(a)
+                     let mask = LinuxOpenFlags.accessMode | LinuxOpenFlags.append | LinuxOpenFlags.nonblock | LinuxOpenFlags.directory(a)
                      let flags = LinuxFacts.openFlags(call)
                      return UInt64(v) & mask == flags & mask && UInt64(v) & LinuxOpenFlags.largefile(a) != 0 ? .descend : .fail
                  }),

@@ -244,7 +244,8 @@ extension LinuxProfileGraph {
 
     /// A zombie on the task list whose exit code is known: (task, code). Cached per stop.
     static func zombie(_ p: Probe<LinuxFacts>) -> (UInt64, Int)? {
-        if let cached = p.lists["zombie"] { return cached.count == 2 ? (cached[0], Int(cached[1])) : nil }
+        let key = p.cacheKey("zombie", F.currentTask, F.tasks, F.pid)
+        if let cached = p.lists[key] { return cached.count == 2 ? (cached[0], Int(cached[1])) : nil }
         var found: (UInt64, Int)?
         if !p.facts.exited.isEmpty {
             for task in p.allTasks() {
@@ -254,7 +255,7 @@ extension LinuxProfileGraph {
                 }
             }
         }
-        p.lists["zombie"] = found.map { [$0.0, UInt64($0.1)] } ?? []
+        p.lists[key] = found.map { [$0.0, UInt64($0.1)] } ?? []
         return found
     }
 
@@ -264,13 +265,5 @@ extension LinuxProfileGraph {
               previous.cloneFlags & CloneFlags.thread == 0, let result = previous.result, result > 0
         else { return nil }
         return p.task(pid: Int(result))
-    }
-
-    /// init_task (pid 0) from the task list.
-    static func initTask(_ p: Probe<LinuxFacts>) -> UInt64? {
-        if let cached = p.scratch["init_task"] { return cached == 0 ? nil : cached }
-        let task = p.allTasks().first { p.u32($0, F.pid) == 0 }
-        p.scratch["init_task"] = task ?? 0
-        return task
     }
 }

@@ -3,12 +3,19 @@
 extension Probe where Facts == LinuxFacts {
     typealias F = LinuxField
 
+    /// A per-stop cache key for something read through the offsets of `keys`: a parent being
+    /// tried with several candidates must not see what another candidate read.
+    func cacheKey(_ name: String, _ keys: String...) -> String {
+        keys.reduce(name) { $0 + ":" + (offsets[$1].map(String.init) ?? "-") }
+    }
+
     /// The task running the call, through the current-task location (found or being tried).
     public var currentTask: UInt64? {
-        if let cached = scratch["current"] { return cached == 0 ? nil : cached }
         guard let location = offsets[F.currentTask] else { return nil }
+        let key = cacheKey("current", F.currentTask)
+        if let cached = scratch[key] { return cached == 0 ? nil : cached }
         let task = currentTask(at: location)
-        scratch["current"] = task ?? 0
+        scratch[key] = task ?? 0
         return task
     }
 
@@ -45,9 +52,10 @@ extension Probe where Facts == LinuxFacts {
 
     /// Every task on the task list, starting at the current task (bounded).
     public func allTasks() -> [UInt64] {
-        if let cached = lists["tasks"] { return cached }
+        let key = cacheKey("tasks", F.currentTask, F.tasks)
+        if let cached = lists[key] { return cached }
         let tasks = walkTasks()
-        lists["tasks"] = tasks
+        lists[key] = tasks
         return tasks
     }
 

@@ -15,8 +15,7 @@ public final class LinuxProfiler {
     public init(architecture: Architecture, given: KernelProfile? = nil, validating: Bool = false) {
         self.architecture = architecture
         self.facts = LinuxFacts(architecture: architecture)
-        var offsets = given.map { Self.graphOffsets(of: $0) } ?? [:]
-        if validating, offsets.isEmpty { offsets = [:] }
+        let offsets = given.map { Self.graphOffsets(of: $0) } ?? [:]
         self.engine = ProfileEngine(graph: LinuxProfileGraph.make(), architecture: architecture, given: offsets, validating: validating)
         self.banner = given?.kernel.banner.flatMap { validating ? nil : $0 }
     }
