@@ -52,7 +52,8 @@ final class Plugin: @unchecked Sendable {
             self.engine = nil
             self.profiling = ProfilingSession(
                 architecture: architecture, purpose: options.mode == .check ? .check : .generate,
-                outputPath: options.outputPath ?? "", given: given, vcpus: vcpus)
+                outputPath: options.outputPath ?? "", given: given, vcpus: vcpus,
+                capture: options.capturePath.map { (path: $0, stops: options.captureStops) })
         }
     }
 

@@ -14,12 +14,16 @@ struct PluginOptions {
     var profilePath: String?
     /// Also print a one-line summary on QEMU's stderr at exit.
     var summary = true
+    /// `profile` mode: also write the first `captureStops` kernel stops, with the guest bytes
+    /// the tests read there, to this file (see `CapturedStop`), for offline replay.
+    var capturePath: String?
+    var captureStops = 400
 
     struct ParseError: Error, CustomStringConvertible {
         var description: String
     }
 
-    static let usage = "usage: -plugin libOspreyPlugin.so,out=FILE[,mode=trace|profile|check][,profile=P.json][,summary=on|off]"
+    static let usage = "usage: -plugin libOspreyPlugin.so,out=FILE[,mode=trace|profile|check][,profile=P.json][,summary=on|off][,capture=FILE][,capture_stops=N]"
 
     init(arguments: [String]) throws {
         for argument in arguments {
@@ -36,6 +40,12 @@ struct PluginOptions {
                 mode = m
             case "out": outputPath = value
             case "profile": profilePath = value
+            case "capture": capturePath = value
+            case "capture_stops":
+                guard let n = Int(value), n > 0 else {
+                    throw ParseError(description: "osprey plugin: capture_stops takes a positive number, not '\(value)'")
+                }
+                captureStops = n
             case "summary":
                 guard let b = Self.bool(value) else {
                     throw ParseError(description: "osprey plugin: summary takes on or off, not '\(value)'")
@@ -47,6 +57,9 @@ struct PluginOptions {
         }
         if mode == .check && (profilePath ?? "").isEmpty {
             throw ParseError(description: "osprey plugin: mode=check needs profile=PROFILE.json")
+        }
+        if capturePath != nil && mode != .profile {
+            throw ParseError(description: "osprey plugin: capture= works with mode=profile only")
         }
         if outputPath == nil || outputPath?.isEmpty == true {
             throw ParseError(description: "osprey plugin: no output file; \(Self.usage)")

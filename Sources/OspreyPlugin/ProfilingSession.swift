@@ -38,9 +38,15 @@ final class ProfilingSession: @unchecked Sendable {
         let profiler: LinuxProfiler
         var written = false
         var stops = 0
+        /// Open capture file and the stops still to capture.
+        var captureFD: Int32 = -1
+        var captureLeft = 0
     }
 
-    init(architecture: Architecture, purpose: Purpose, outputPath: String, given: KernelProfile?, vcpus: [VCPURegisters]) {
+    init(
+        architecture: Architecture, purpose: Purpose, outputPath: String, given: KernelProfile?, vcpus: [VCPURegisters],
+        capture: (path: String, stops: Int)? = nil
+    ) {
         self.architecture = architecture
         self.purpose = purpose
         self.outputPath = outputPath
@@ -50,11 +56,23 @@ final class ProfilingSession: @unchecked Sendable {
         self.observer = Mutex(CallObserver(architecture: architecture))
         let profiler = LinuxProfiler(architecture: architecture, given: given, validating: purpose == .check)
         if purpose == .generate {
-            profiler.engine.onFound = { key, offset, found, total in
-                Plugin.log("osprey profile: \(found)/\(total) \(key) = 0x\(String(offset, radix: 16))")
+            let engine = profiler.engine
+            engine.onFound = { [unowned engine] key, offset, found, total in
+                Plugin.log("osprey profile: \(found)/\(total) \(key) = 0x\(String(offset, radix: 16)) (stop \(engine.stops))")
             }
         }
-        self.profiler = Mutex(ProfilerBox(profiler: profiler))
+        var box = ProfilerBox(profiler: profiler)
+        if let capture {
+            box.captureFD = open(capture.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            if box.captureFD < 0 {
+                Plugin.log("osprey profile: cannot write capture \(capture.path): \(String(cString: strerror(errno)))")
+            } else {
+                profiler.engine.capture = MemoryCapture()
+                box.captureLeft = capture.stops + 1  // and the header
+                Self.append(CapturedStop.header(architecture: architecture), to: &box)
+            }
+        }
+        self.profiler = Mutex(box)
         let board = qemu_plugin_scoreboard_new(8)
         self.pending = qemu_plugin_u64(score: board, offset: 0)
     }
@@ -116,6 +134,9 @@ final class ProfilingSession: @unchecked Sendable {
         let finished = profiler.withLock { box -> Bool in
             box.stops += 1
             box.profiler.stop(stop, memory: QemuGuestMemory())
+            if let capture = box.profiler.engine.capture {
+                Self.append(CapturedStop(stop: stop, pages: capture.take()).jsonLine(), to: &box)
+            }
             if purpose == .generate, !box.written, box.profiler.isComplete {
                 box.written = true
                 let profile = box.profiler.profile()
@@ -128,10 +149,28 @@ final class ProfilingSession: @unchecked Sendable {
         if finished { done.store(true, ordering: .relaxed) }
     }
 
+    /// Appends a line to the capture file; closes it (and stops capturing) after the last stop
+    /// wanted or on a write error.
+    private static func append(_ line: String, to box: inout ProfilerBox) {
+        guard box.captureFD >= 0 else { return }
+        let error = Array((line + "\n").utf8).withUnsafeBytes { writeAll(box.captureFD, $0) }
+        box.captureLeft -= 1
+        if error != 0 || box.captureLeft <= 0 {
+            if error != 0 { Plugin.log("osprey profile: capture stopped: \(String(cString: strerror(error)))") }
+            close(box.captureFD)
+            box.captureFD = -1
+            box.profiler.engine.capture = nil
+        }
+    }
+
     /// Writes the final result at exit: the profile (with what is missing and why) or the
     /// check report.
     func finish() {
         profiler.withLock { box in
+            if box.captureFD >= 0 {
+                close(box.captureFD)
+                box.captureFD = -1
+            }
             let profiler = box.profiler
             switch purpose {
             case .generate:

@@ -46,6 +46,14 @@ struct ProfileGenerateCommand: ParsableCommand {
     @Option(name: .long, help: "Stop the guest after this many seconds.")
     var timeout: Int = 600
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Also record the first kernel stops to this file (JSON Lines), for offline replay.",
+        discussion: "Each stop keeps the call, the registers and only the guest bytes the profile tests read; attach it to a bug report about a wrong or missing field."))
+    var capture: String?
+
+    @Option(name: .long, help: "How many stops --capture records.")
+    var captureStops: Int = 400
+
     func validate() throws {
         if check == nil && out == nil { throw ValidationError("give --out PROFILE.json (or --check PROFILE.json)") }
         if check != nil && resume != nil { throw ValidationError("--check and --resume do not go together") }
@@ -58,14 +66,20 @@ struct ProfileGenerateCommand: ParsableCommand {
             }
         }
         if timeout <= 0 { throw ValidationError("--timeout must be positive") }
+        if capture != nil && check != nil { throw ValidationError("--capture records profile generation; it does not go with --check") }
+        if captureStops <= 0 { throw ValidationError("--capture-stops must be positive") }
     }
 
     func run() throws {
         let output = out ?? (check.map { $0 + ".check.json" } ?? "profile.json")
+        var pluginOptions: [(String, String)] = []
+        if let capture {
+            pluginOptions = [("capture", URL(fileURLWithPath: capture).standardizedFileURL.path), ("capture_stops", String(captureStops))]
+        }
         do {
             let result = try machine.run(
                 mode: check == nil ? "profile" : "check", output: output, profile: check ?? resume, console: console,
-                timeout: timeout, kept: "what was learned so far")
+                timeout: timeout, kept: "what was learned so far", pluginOptions: pluginOptions)
             if check != nil {
                 try reportCheck(URL(fileURLWithPath: output))
                 return

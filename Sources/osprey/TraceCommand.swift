@@ -11,15 +11,17 @@ struct MachineOptions: ParsableArguments {
     @Option(name: .long, help: "Architecture for `-- QEMU-ARGS` when they do not start with the QEMU binary (x86_64 or aarch64).")
     var arch: String?
 
-    @Argument(parsing: .postTerminator, help: "Your own QEMU arguments after `--` (optionally starting with qemu-system-x86_64 or qemu-system-aarch64).")
+    @Argument(parsing: .postTerminator, help: ArgumentHelp(
+        "Your own QEMU arguments after `--` (optionally starting with qemu-system-x86_64 or qemu-system-aarch64).",
+        discussion: "With --guest, arguments after `--` are added to the guest's own (for example `-- -smp 2`)."))
     var qemuArguments: [String] = []
 
     func validate() throws {
         if guest == nil && qemuArguments.isEmpty {
             throw ValidationError("name a machine: --guest DIR, or your QEMU arguments after --")
         }
-        if guest != nil && !qemuArguments.isEmpty {
-            throw ValidationError("give either --guest or QEMU arguments after --, not both")
+        if guest != nil, let first = qemuArguments.first, first.hasPrefix("qemu-system-") {
+            throw ValidationError("with --guest, arguments after -- are extra QEMU options; \(first) names a whole machine: drop --guest or the binary")
         }
         if let arch, Architecture(rawValue: arch) == nil {
             throw ValidationError("unknown --arch \(arch) (x86_64 or aarch64)")
@@ -28,7 +30,9 @@ struct MachineOptions: ParsableArguments {
 
     func invocation() throws -> QemuInvocation {
         if let guest {
-            return try QemuInvocation.guest(at: URL(fileURLWithPath: guest))
+            var invocation = try QemuInvocation.guest(at: URL(fileURLWithPath: guest))
+            invocation.arguments += qemuArguments
+            return invocation
         }
         return try QemuInvocation.user(arguments: qemuArguments, architecture: arch.flatMap(Architecture.init(rawValue:)))
     }
@@ -38,9 +42,13 @@ extension MachineOptions {
     /// Runs the machine with the plugin in `mode` (trace, profile or check) writing `output`,
     /// with progress on standard error. A run that ends badly is reported, saying that `kept`
     /// is in `output`, and exits with status 2.
-    func run(mode: String, output: String, profile: String?, console: String?, timeout: Int, kept: String) throws -> TraceSession.Result {
+    func run(
+        mode: String, output: String, profile: String?, console: String?, timeout: Int, kept: String,
+        pluginOptions: [(String, String)] = []
+    ) throws -> TraceSession.Result {
         var session = TraceSession(invocation: try invocation(), traceFile: URL(fileURLWithPath: output))
         session.mode = mode
+        session.pluginOptions = pluginOptions
         session.profile = profile.map { URL(fileURLWithPath: $0) }
         session.consoleFile = console.map { URL(fileURLWithPath: $0) }
         session.timeoutSeconds = timeout

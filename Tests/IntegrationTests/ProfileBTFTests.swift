@@ -12,9 +12,6 @@ struct ProfileBTFTests {
         var name: String
         var kernel: String
         var extra: [String] = []
-        /// Fields known to come out wrong or missing on this kernel (see the issue's closing
-        /// note); they are reported as known issues, every other field must match.
-        var known: Set<String> = []
         var testDescription: String { name }
     }
 
@@ -22,15 +19,10 @@ struct ProfileBTFTests {
         Case(name: "6.1 amd64", kernel: "linux-image-6.1.0-56-amd64"),
         Case(name: "6.1 arm64", kernel: "linux-image-6.1.0-56-arm64"),
         Case(name: "6.1 amd64, Skylake (KPTI on)", kernel: "linux-image-6.1.0-56-amd64", extra: ["-cpu", "Skylake-Client-v1"]),
-        Case(name: "6.1 cloud-amd64", kernel: "linux-image-6.1.0-56-cloud-amd64", known: ["task_struct.start_time"]),
-        Case(name: "6.1 rt-amd64", kernel: "linux-image-6.1.0-56-rt-amd64", known: [
-            "mm_struct.exe_file", "file.private_data", "socket.sk", "sock_common.skc_family", "sock_common.skc_num",
-            "sock_common.skc_dport", "sock_common.skc_rcv_saddr", "sock_common.skc_daddr",
-        ]),
+        Case(name: "6.1 cloud-amd64", kernel: "linux-image-6.1.0-56-cloud-amd64"),
+        Case(name: "6.1 rt-amd64", kernel: "linux-image-6.1.0-56-rt-amd64"),
         Case(name: "5.10 amd64 (bullseye)", kernel: "linux-image-5.10.0-46-amd64"),
-        Case(name: "6.12 amd64 (bookworm-backports)", kernel: "linux-image-6.12.95+deb12-amd64", known: [
-            "task_struct.start_time", "mm_struct.mm_mt", "maple_tree.ma_root", "mm_struct.exe_file",
-        ]),
+        Case(name: "6.12 amd64 (bookworm-backports)", kernel: "linux-image-6.12.95+deb12-amd64"),
     ]
 
     @Test(arguments: cases)
@@ -93,16 +85,8 @@ struct ProfileBTFTests {
             print("  \(key.padding(toLength: 28, withPad: " ", startingAt: 0)) BTF \(truth.padding(toLength: 16, withPad: " ", startingAt: 0)) osprey \(learned.padding(toLength: 10, withPad: " ", startingAt: 0)) \(verdict)")
         }
         for m in profile.missing { print("  missing \(m.field): \(m.reason)") }
-        // start_time's heuristic is not reliable yet on any kernel (wrong in some runs).
-        let known = c.known.union(["task_struct.start_time"])
-        let knownWrong = (mismatches + missing).filter { known.contains($0) }
-        if !knownWrong.isEmpty {
-            withKnownIssue("known open problems on \(c.name): \(knownWrong)", isIntermittent: true) {
-                Issue.record("fields wrong or missing: \(knownWrong)")
-            }
-        }
-        #expect(mismatches.filter { !known.contains($0) }.isEmpty, "fields that differ from BTF: \(mismatches)")
-        #expect(missing.filter { !known.contains($0) }.isEmpty, "mandatory fields not found: \(missing)")
+        #expect(mismatches.isEmpty, "fields that differ from BTF: \(mismatches)")
+        #expect(missing.isEmpty, "mandatory fields not found: \(missing)")
         #expect(profile.kernel.banner?.hasPrefix("Linux version ") == true)
     }
 

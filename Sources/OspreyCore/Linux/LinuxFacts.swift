@@ -21,6 +21,9 @@ public final class LinuxFacts {
         public var positions: [Int: UInt64] = [:]
         /// Ports given to bind, per descriptor.
         public var boundPorts: [Int: UInt16] = [:]
+        /// The last component of the working directory, once a chdir named it (`/` for the
+        /// root); kept across exec.
+        public var workingDirectoryName: [UInt8]?
     }
 
     public let architecture: Architecture
@@ -60,6 +63,7 @@ public final class LinuxFacts {
             pendingExec[pid] = nil
             threads = threads.filter { $0.key.addressSpace != space }
             var image = Image()
+            image.workingDirectoryName = images[pending.addressSpace]?.workingDirectoryName
             image.execPath = pending.path
             image.comm = Array(Self.basename(pending.path).prefix(15))
             image.argv = pending.argv
@@ -103,6 +107,10 @@ public final class LinuxFacts {
             if result >= 0, image.positions[Int(previous.args[0])] != nil { image.positions[Int(previous.args[0])] = UInt64(result) }
         case "close", "dup2", "dup3":
             image.positions[Int(previous.name == "close" ? previous.args[0] : previous.args[1])] = nil
+        case "chdir" where result == 0:
+            image.workingDirectoryName = previous.path.flatMap(Self.directoryName)
+        case "fchdir" where result == 0:
+            image.workingDirectoryName = nil
         case "bind":
             if result == 0, let (port, _) = Self.inetAddress(previous.socketAddress) { image.boundPorts[Int(previous.args[0])] = port }
         default: break
@@ -112,6 +120,14 @@ public final class LinuxFacts {
         }
         threads[context] = thread
         images[space] = image
+    }
+
+    /// The name the kernel gives the directory a chdir path leads to (its last component, or
+    /// `/`); nil when the path ends in `.` or `..`.
+    public static func directoryName(_ path: [UInt8]) -> [UInt8]? {
+        if !path.isEmpty, path.allSatisfy({ $0 == 0x2F }) { return [0x2F] }
+        let name = basename(path)
+        return name == [0x2E] || name == [0x2E, 0x2E] || name.isEmpty ? nil : name
     }
 
     /// Whether the thread `pid` (a process's main thread) is inside wait4/waitid now.

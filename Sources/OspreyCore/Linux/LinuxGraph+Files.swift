@@ -106,7 +106,7 @@ extension LinuxProfileGraph {
                      guard let (fd, position) = knownPosition(p), let file = p.file(fd: fd) else { return .inapplicable }
                      return p.memory.u64(p.at(file, o[0])) == position ? .descend : .fail
                  }),
-            Test("fs", at: "a call after a successful chdir",
+            Test("fs", at: "a call by a process after it chdir'd (or exec'd after a chdir)",
                  fields: [Field(F.fs, taskPointerRange, sharesByValue: true), Field(F.fsPwd, .range(0, 0x100, step: 8))],
                  needs: [F.currentTask, F.pathDentry, F.dName, F.qstrName],
                  applies: { chdirTarget($0) != nil && $0.currentTask != nil },
@@ -206,10 +206,7 @@ extension LinuxProfileGraph {
 
     /// After a successful chdir: the name the new working directory's dentry has.
     static func chdirTarget(_ p: Probe<LinuxFacts>) -> [UInt8]? {
-        guard let previous = p.stop.previous, previous.name == "chdir", previous.result == 0, let path = previous.path else { return nil }
-        if path.allSatisfy({ $0 == 0x2F }) { return [0x2F] }
-        let name = LinuxFacts.basename(path)
-        return name == [0x2E] || name == [0x2E, 0x2E] || name.isEmpty ? nil : name
+        p.facts.image(p.stop).workingDirectoryName
     }
 
     /// For an opened absolute path whose dentry chain ends (at a mount's root) before the

@@ -18,6 +18,11 @@ extension LinuxProfileGraph {
         return image.argv.isEmpty ? nil : image
     }
 
+    /// `sizeof(spinlock_t)` rounded up to 8, from `files_struct`: `count` and
+    /// `resize_in_progress` (8 bytes), then `resize_wait` (a spinlock and a list head), then
+    /// `fdt`. 8 normally, 32 with PREEMPT_RT.
+    static func spinlockSize(_ p: Probe<LinuxFacts>) -> Int { p.offset(F.fdt) - 8 - 16 }
+
     static func mmValue(_ p: Probe<LinuxFacts>, _ offset: Int) -> UInt64? {
         guard let mm = p.currentMM else { return nil }
         return p.memory.u64(p.at(mm, offset))
@@ -106,7 +111,7 @@ extension LinuxProfileGraph {
                      return .descend
                  }),
             Test("exe_file", at: "the first call of a program started by execve (not through a symlink)",
-                 fields: [Field(F.exeFile, mmRange)], needs: [F.currentTask, F.mm, F.fPath, F.pathDentry, F.dName, F.qstrName],
+                 fields: [Field(F.exeFile, .range(0, 0x800, step: 8))], needs: [F.currentTask, F.mm, F.fPath, F.pathDentry, F.dName, F.qstrName],
                  applies: { $0.facts.freshExec != nil && $0.currentMM != nil },
                  step: { p, _, o, _ in
                      guard let path = p.facts.freshExec, let mm = p.currentMM, let file = p.pointer(at: p.at(mm, o[0])),
@@ -117,14 +122,16 @@ extension LinuxProfileGraph {
             Test("vma-tree", at: "a call after mmap (maple tree kernels)",
                  fields: [Field(F.mmMT, .range(0, 0x100, step: 8)), Field(F.maRoot, .range(0, 0x40, step: 8), sharesByValue: true),
                           Field(F.vmStart, .range(0, 0x40, step: 8))],
-                 needs: [F.currentTask, F.mm], tieBreak: .lowest(afterStops: 3),
+                 needs: [F.currentTask, F.mm, F.fdt], tieBreak: .lowest(afterStops: 3),
                  applies: { mapped($0) != nil && $0.currentMM != nil },
                  step: { p, level, o, values in
                      guard let (address, _, _, _, _, _) = mapped(p), let mm = p.currentMM else { return .inapplicable }
                      switch level {
                      case 0: return .descend
                      case 1:
-                         guard let root = p.memory.u64(p.at(mm, o[0] + o[1])), MapleTree.isNode(root) else { return .fail }
+                         guard MapleTree.rootOffset(rootInMM: o[0] + o[1], mm: mm, memory: p.memory,
+                                                    spinlockSize: spinlockSize(p)) == o[1],
+                               let root = p.memory.u64(p.at(mm, o[0] + o[1])), MapleTree.isNode(root) else { return .fail }
                          values[1] = root
                          let key = "maple:\(root)"
                          if p.lists[key] == nil { p.lists[key] = MapleTree.entries(root: root, memory: p.memory, isKernelPointer: p.isKernelPointer) }

@@ -36,7 +36,7 @@ extension LinuxProfileGraph {
     static var socketTests: [Test] {
         [
             Test("socket", at: "a call after socket()",
-                 fields: [Field(F.privateData, .range(0, 0x100, step: 8), sharesByValue: true), Field(F.socketSK, .range(0, 0x40, step: 8), sharesByValue: true),
+                 fields: [Field(F.privateData, .range(0, 0x180, step: 8), sharesByValue: true), Field(F.socketSK, .range(0, 0x40, step: 8), sharesByValue: true),
                           Field(F.skcFamily, .range(0, 0x20, step: 2))],
                  needs: [F.currentTask, F.files, F.fdt, F.fdArray],
                  applies: { p in p.stop.previous?.name == "socket" && (p.stop.previous?.result ?? -1) >= 0 },

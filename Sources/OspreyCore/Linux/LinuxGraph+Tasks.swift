@@ -14,7 +14,10 @@ extension LinuxProfileGraph {
         [
             Test("current-task", at: "a call by a process's main thread whose pid and tid are known (getpid, gettid/set_tid_address)",
                  fields: [Field(F.currentTask, .observed(currentTaskCandidates), sharesByValue: true), Field(F.pid, taskRange)],
-                 tieBreak: .lowest(afterStops: 6),
+                 // Several per-CPU words hold the current task at a call (the run queue's
+                 // `curr` after `current_task`; a stale slot of the IRQ stack before it, until
+                 // another thread runs): the lowest wins only after stops of 3 threads.
+                 tieBreak: .lowest(afterStops: 6, subjects: 3), subject: { $0.facts.thread($0.stop).tid ?? 0 },
                  applies: { p in
                      let t = p.facts.thread(p.stop)
                      return (t.tid ?? 0) >= 32 && t.tid == t.pid
@@ -133,20 +136,29 @@ extension LinuxProfileGraph {
                  step: { p, _, o, _ in
                      let pid = p.offset(F.pid)
                      guard o[0] + 8 <= pid || o[0] >= pid + 8, let child = newChild(p) else { return .fail }  // not the pid/tgid pair
+                     // The task list runs from init_task (pid 0, start time 0) to the newest
+                     // process, in creation order; start times follow that order. A fork on the
+                     // other CPU may take the list lock out of order, so one inversion is allowed.
+                     // Pointers kept next to the times (set_child_tid) are 0 for kernel threads.
+                     let tasks = p.allTasks()
+                     guard let idle = tasks.firstIndex(where: { p.u32($0, F.pid) == 0 }) else { return .fail }
                      var newest: UInt64 = 0
-                     var sawIdle = false
-                     for task in p.allTasks() {
+                     var inversions = 0
+                     for (index, task) in (tasks[idle...] + tasks[..<idle]).enumerated() {
                          guard let v = p.memory.u64(p.at(task, o[0])) else { return .fail }
-                         if p.u32(task, F.pid) == 0 {
-                             guard v == 0 else { return .fail }  // init_task's start time is 0
-                             sawIdle = true
+                         if index == 0 {
+                             guard v == 0 else { return .fail }
+                             continue
                          }
+                         guard v > 0, v < 10_000_000_000_000 else { return .fail }
+                         if v < newest { inversions += 1 }
                          newest = max(newest, v)
                      }
+                     guard inversions <= 1 else { return .fail }
                      // The child just forked started last, after boot began, within hours of it;
                      // its boot-based start time (start_boottime, declared next since 5.5) was
                      // read from the clock right after, and equals it without a suspend.
-                     guard sawIdle, let mine = p.memory.u64(p.at(child, o[0])), mine == newest,
+                     guard let mine = p.memory.u64(p.at(child, o[0])), mine == newest,
                            mine > 1_000_000, mine < 10_000_000_000_000,
                            let boot = p.memory.u64(p.at(child, o[0] + 8)), boot >= mine, boot - mine < 1_000_000
                      else { return .fail }

@@ -35,7 +35,7 @@ public final class LinuxProfiler {
     /// The pid of the task making the call, once the current task and pid are found.
     private func currentPID(_ stop: KernelStop, memory: any GuestMemory) -> Int? {
         guard let location = engine.found[LinuxField.currentTask], let pidOffset = engine.found[LinuxField.pid] else { return nil }
-        let probe = Probe(stop: stop, memory: StopMemory(memory), facts: facts, architecture: architecture, offsets: [LinuxField.currentTask: location])
+        let probe = Probe(stop: stop, memory: StopMemory(memory, capture: engine.capture), facts: facts, architecture: architecture, offsets: [LinuxField.currentTask: location])
         guard let task = probe.currentTask(at: location), let value = probe.memory.u32(probe.at(task, pidOffset)) else { return nil }
         return Int(value)
     }

@@ -52,6 +52,30 @@ public enum MapleTree {
         return out
     }
 
+    /// Where `ma_root` sits inside `struct maple_tree`, given where it sits in the mm
+    /// (`rootInMM`, the sum of `mm_mt` and `ma_root`, which is all a walk needs).
+    ///
+    /// The tree is `{ spinlock_t ma_lock; [unsigned int ma_flags;] void *ma_root; [ma_flags] }`:
+    /// `ma_flags` came after the root until 6.6 and before it since. The mm's tree has flags
+    /// `MT_FLAGS_ALLOC_RANGE | MT_FLAGS_LOCK_EXTERN` (0x301, maybe `USE_RCU` 0x2, and the height
+    /// in bits 2-6), which tells where they are; the lock (`spinlockSize` rounded to 8) comes
+    /// first, and the struct is 8-aligned, so flags at 4 mod 8 follow a 4-byte lock.
+    /// nil when no flags word is found next to the root.
+    public static func rootOffset(rootInMM: Int, mm: UInt64, memory: StopMemory, spinlockSize: Int) -> Int? {
+        func isTreeFlags(_ offset: Int) -> Bool {
+            guard offset >= 0, let v = memory.u32(mm &+ UInt64(offset)) else { return false }
+            return v & 0x301 == 0x301 && v & ~0x37F == 0
+        }
+        guard spinlockSize > 0, spinlockSize % 8 == 0 else { return nil }
+        // Flags before the root: right before it, or before 4 bytes of padding.
+        if let flags = [rootInMM - 4, rootInMM - 8].first(where: isTreeFlags) {
+            let lock = flags % 8 == 4 ? spinlockSize - 4 : spinlockSize
+            return rootInMM - (flags - lock)
+        }
+        if isTreeFlags(rootInMM + 8) { return spinlockSize }
+        return nil
+    }
+
     /// A root entry that points to a node.
     static func isNode(_ entry: UInt64) -> Bool { entry & 3 == 2 && entry > 4096 }
     /// A slot of an internal node that points to a child node.

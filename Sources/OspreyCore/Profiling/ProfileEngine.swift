@@ -18,6 +18,8 @@ public final class ProfileEngine<Facts> {
     public let validating: Bool
     /// Called when a field is found: (key, offset, found count, total).
     public var onFound: ((String, Int, Int, Int) -> Void)?
+    /// When set, records the guest bytes read at each stop (see ``MemoryCapture``).
+    public var capture: MemoryCapture?
     /// Most enumeration steps one test may take at one stop.
     public var stepBudget = 3_000_000
 
@@ -34,6 +36,8 @@ public final class ProfileEngine<Facts> {
         var passed = 0
         var failed = 0
         var stable = 0
+        /// Subjects of the stops counted in `stable` (tests with a ``ProfileTest/subject``).
+        var stableSubjects: Set<Int> = []
         var conflicts = 0
         var agreeing = 0
         var rescans = 0
@@ -71,7 +75,7 @@ public final class ProfileEngine<Facts> {
     /// Runs every applicable test at one stop.
     public func run(stop: KernelStop, memory: any GuestMemory, facts: Facts) {
         stops += 1
-        let probe = Probe(stop: stop, memory: StopMemory(memory), facts: facts, architecture: architecture, offsets: found)
+        let probe = Probe(stop: stop, memory: StopMemory(memory, capture: capture), facts: facts, architecture: architecture, offsets: found)
         for index in graph.tests.indices {
             run(test: index, probe: probe)
         }
@@ -142,10 +146,10 @@ public final class ProfileEngine<Facts> {
             return
         }
         let passes = results.first?.passes ?? []
-        record(index, passes: passes)
+        record(index, passes: passes, subject: test.subject?(probe))
     }
 
-    private func record(_ index: Int, passes: [[Int]]) {
+    private func record(_ index: Int, passes: [[Int]], subject: Int? = nil) {
         let test = graph.tests[index]
         switch test.kind {
         case .mandatory:
@@ -161,12 +165,19 @@ public final class ProfileEngine<Facts> {
             } else {
                 states[index].agreeing += 1
             }
-            states[index].stable = (before?.count == next.count) ? states[index].stable + 1 : 0
+            if before?.count != next.count {
+                states[index].stable = 0
+                states[index].stableSubjects = []
+            } else {
+                states[index].stable += 1
+                if let subject { states[index].stableSubjects.insert(subject) }
+            }
             states[index].combos = next
             guard states[index].agreeing >= test.agreeingStops else { return }
             if next.count == 1, let only = next.first {
                 resolve(index, only, decision: "only candidate left")
-            } else if case .lowest(let after) = test.tieBreak, states[index].stable >= after, let lowest = next.min(by: Self.lexicographic) {
+            } else if case .lowest(let after, let subjects) = test.tieBreak, states[index].stable >= after,
+                      test.subject == nil || states[index].stableSubjects.count >= subjects, let lowest = next.min(by: Self.lexicographic) {
                 resolve(index, lowest, decision: "lowest of \(next.count) candidates no stop told apart")
             }
         case .heuristic(let needed):
@@ -176,7 +187,7 @@ public final class ProfileEngine<Facts> {
             let second = ranked.dropFirst().first?.value ?? 0
             if best.value > 2 * second {
                 resolve(index, best.key, decision: "votes \(best.value) of \(states[index].applicable) stops, runner-up \(second)")
-            } else if case .lowest(let after) = test.tieBreak, states[index].applicable >= after + needed {
+            } else if case .lowest(let after, _) = test.tieBreak, states[index].applicable >= after + needed {
                 resolve(index, best.key, decision: "votes \(best.value) (tie with \(second), lowest offset)")
             }
         }
@@ -193,6 +204,7 @@ public final class ProfileEngine<Facts> {
             guard !combos.isEmpty, combos.count < before else { continue }
             states[ownerIndex].combos = combos
             states[ownerIndex].stable = 0
+            states[ownerIndex].stableSubjects = []
             if combos.count == 1, let only = combos.first {
                 resolve(ownerIndex, only, decision: "only candidate left after a dependent test re-checked it")
             }

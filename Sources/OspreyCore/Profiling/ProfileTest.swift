@@ -59,9 +59,11 @@ public enum TestKind: Sendable, Equatable {
 /// How a test chooses among candidates that no stop tells apart.
 public enum TieBreak: Sendable, Equatable {
     case none
-    /// After `stops` consecutive stops that leave the candidates unchanged, the lowest
+    /// After `afterStops` consecutive stops that leave the candidates unchanged, the lowest
     /// offsets win (the kernel declares the field first, e.g. `real_parent` before `parent`).
-    case lowest(afterStops: Int)
+    /// For a test with a ``ProfileTest/subject``, those stops must also be about `subjects`
+    /// different subjects.
+    case lowest(afterStops: Int, subjects: Int = 1)
 }
 
 /// A test of the profile graph: at the stops it applies to, it enumerates candidate offsets
@@ -81,6 +83,10 @@ public struct ProfileTest<Facts>: Sendable {
     public var agreeingStops: Int
     /// Whether the test applies at this stop (cheap; runs before any enumeration).
     public var applies: @Sendable (Probe<Facts>) -> Bool
+    /// What a stop is about (a thread, say), for ``TieBreak/lowest(afterStops:subjects:)``: a
+    /// value that merely stays put while one thread runs (a stale slot on a stack) then cannot
+    /// win by repetition.
+    public var subject: (@Sendable (Probe<Facts>) -> Int)?
     /// Checks candidates `offsets[0...level]`; may record in `values[level]` what the field's
     /// candidate reached (for ``FieldSpec/sharesByValue`` and for deeper levels).
     public var step: @Sendable (Probe<Facts>, _ level: Int, _ offsets: [Int], _ values: inout [UInt64]) -> TestStep
@@ -88,6 +94,7 @@ public struct ProfileTest<Facts>: Sendable {
     public init(
         _ name: String, at stopDescription: String, fields: [FieldSpec<Facts>], needs: [String] = [],
         kind: TestKind = .mandatory, tieBreak: TieBreak = .none, agreeingStops: Int = 2,
+        subject: (@Sendable (Probe<Facts>) -> Int)? = nil,
         applies: @escaping @Sendable (Probe<Facts>) -> Bool,
         step: @escaping @Sendable (Probe<Facts>, Int, [Int], inout [UInt64]) -> TestStep
     ) {
@@ -98,6 +105,7 @@ public struct ProfileTest<Facts>: Sendable {
         self.kind = kind
         self.tieBreak = tieBreak
         self.agreeingStops = agreeingStops
+        self.subject = subject
         self.applies = applies
         self.step = step
     }

@@ -8,10 +8,13 @@ public final class StopMemory {
     private let pageLimit: Int
     /// Pages fetched from the guest at this stop (for statistics).
     public private(set) var fetches = 0
+    /// Records what is read, when capturing stops.
+    private let capture: MemoryCapture?
 
-    public init(_ memory: any GuestMemory, pageLimit: Int = 8192) {
+    public init(_ memory: any GuestMemory, pageLimit: Int = 8192, capture: MemoryCapture? = nil) {
         self.memory = memory
         self.pageLimit = pageLimit
+        self.capture = capture
     }
 
     private func page(_ number: UInt64) -> [UInt8]? {
@@ -22,11 +25,13 @@ public final class StopMemory {
         fetches += 1
         let value: [UInt8]? = ok ? bytes : nil
         pages[number] = value
+        capture?.fetched(page: number, bytes: value)
         return value
     }
 
     /// Reads `size` (1...8) bytes little-endian at `address`.
     public func integer(at address: UInt64, size: Int) -> UInt64? {
+        capture?.touch(address, count: size)
         let offset = Int(address & 0xFFF)
         if offset + size <= 4096 {
             guard let bytes = page(address >> 12) else { return nil }
@@ -43,7 +48,8 @@ public final class StopMemory {
     }
 
     public func byte(at address: UInt64) -> UInt8? {
-        page(address >> 12).map { $0[Int(address & 0xFFF)] }
+        capture?.touch(address, count: 1)
+        return page(address >> 12).map { $0[Int(address & 0xFFF)] }
     }
 
     public func u64(_ address: UInt64) -> UInt64? { integer(at: address, size: 8) }
@@ -52,6 +58,7 @@ public final class StopMemory {
 
     /// `count` bytes at `address`.
     public func bytes(at address: UInt64, count: Int) -> [UInt8]? {
+        capture?.touch(address, count: count)
         var out: [UInt8] = []
         out.reserveCapacity(count)
         var cursor = address

@@ -398,10 +398,16 @@ public final class SyscallTracker<Sink: EventSink> {
         directory.remove(space)
     }
 
-    /// Ends every call pending in `space` (its threads died with the process).
+    /// Ends every call pending in `space` (its threads died with the process). An `execve`
+    /// made there before the current image arrived is kept: it belongs to the root's previous
+    /// owner, whose new image may not have been identified yet (under `-smp`, the freed root
+    /// can go to another process's exec first).
     private func endPending(in space: AddressSpaceID, keepingExecs: Bool = false) {
+        let adopted = adoptedAt[space] ?? 0
         let victims = pending.filter {
-            $0.key.addressSpace == space && !(keepingExecs && $0.value.traits.contains(.replacesImage))
+            guard $0.key.addressSpace == space else { return false }
+            guard $0.value.traits.contains(.replacesImage) else { return true }
+            return !keepingExecs && $0.value.order >= adopted
         }.sorted { $0.value.order < $1.value.order }
         for (key, call) in victims {
             pending.removeValue(forKey: key)

@@ -9,6 +9,8 @@ public struct TraceSession {
     public var traceFile: URL
     public var consoleFile: URL?
     public var profile: URL?
+    /// Further plugin options (key, value), e.g. `capture` in profile mode.
+    public var pluginOptions: [(String, String)] = []
     public var timeoutSeconds = 600
     public var plugin: URL?
     public var progress: (@Sendable (String) -> Void)?
@@ -32,6 +34,7 @@ public struct TraceSession {
         try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
         var options = [("mode", mode), ("out", out.path)]
         if let profile { options.append(("profile", profile.standardizedFileURL.path)) }
+        options += pluginOptions
         try inv.addPlugin(library, options: options)
         var runner = GuestRunner(invocation: inv, consoleFile: consoleFile, timeoutSeconds: timeoutSeconds)
         runner.progress = progress

@@ -217,6 +217,29 @@ struct SyscallTrackerTests {
         #expect(s.events.filter { $0.name == "set_tid_address" }.map { "\($0.task.pid ?? -1)/\($0.task.comm ?? "?")" } == ["97/cat", "96/tr"])
     }
 
+    @Test func execInFlightSurvivesTheProcessNowInItsOldTablesExiting() {
+        // Seen under -smp 2: 107 execs from root 0x1000; 108's new image takes the freed root
+        // and exits before 107's ambiguous new image tells its pid.
+        let s = TrackerScript()
+        for (pid, space) in [(107, 0x1000), (108, 0x2000), (109, 0x5000)] as [(Int64, UInt64)] {
+            s.enter("getpid", space: space, sp: 0x7ff0, tp: 0x7000)
+            s.ret(pid, space: space, sp: 0x7ff0, tp: 0x7000)
+        }
+        s.enter("execve", space: 0x1000, sp: 0x7e00, tp: 0x7000, strings: [path("/bin/cat")])  // 107
+        s.enter("execve", space: 0x5000, sp: 0x7e00, tp: 0x7000, strings: [path("/bin/sed")])  // 109
+        s.enter("brk", space: 0x3000, sp: 0x7a00, pc: 0x7f00_0000, tp: 0)  // 107's image: ambiguous
+        s.ret(0, space: 0x3000, sp: 0x7a00, pc: 0x7f00_0000, tp: 0)
+        s.enter("execve", space: 0x2000, sp: 0x7e00, tp: 0x7000, strings: [path("/bin/tr")])  // 108
+        s.enter("set_tid_address", space: 0x1000, sp: 0x7b00, pc: 0x7f00_1000, tp: 0)  // 108's image, in 107's old root
+        s.ret(108, space: 0x1000, sp: 0x7b00, pc: 0x7f00_1000, tp: 0)
+        s.enter("exit_group", space: 0x1000, sp: 0x7b00, pc: 0x7f00_2000, tp: 0)
+        s.enter("set_tid_address", space: 0x3000, sp: 0x7a00, pc: 0x7f00_1000, tp: 0)
+        s.ret(107, space: 0x3000, sp: 0x7a00, pc: 0x7f00_1000, tp: 0)
+        #expect(s.events.filter { $0.end == .unfinished }.isEmpty)
+        #expect(s.events.filter { $0.name == "execve" }.map { "\($0.end):\($0.task.pid ?? -1)" } == ["exec:108", "exec:107"])
+        #expect(s.events.filter { $0.name == "set_tid_address" }.map { "\($0.task.pid ?? -1)/\($0.task.comm ?? "?")" } == ["108/tr", "107/cat"])
+    }
+
     @Test func vforkChildBorrowsTheStackThenExecs() {
         let s = TrackerScript()
         s.enter("getpid", space: 0x1000, sp: 0x7ff0)

@@ -1,0 +1,169 @@
+/// A kernel stop as captured for offline replay: the stop (call, registers) and the guest
+/// bytes the profile tests read there (``MemoryCapture``).
+///
+/// A capture file is JSON Lines: a header line
+/// `{"format":"osprey-stop-capture","version":1,"architecture":"x86_64"}`, then one line per
+/// stop. 64-bit values are `"0x…"` strings; byte strings are hex.
+public struct CapturedStop: Sendable {
+    public var stop: KernelStop
+    public var pages: [MemoryCapture.Page]
+
+    public init(stop: KernelStop, pages: [MemoryCapture.Page]) {
+        self.stop = stop
+        self.pages = pages
+    }
+
+    public static let formatName = "osprey-stop-capture"
+
+    /// The header line of a capture file.
+    public static func header(architecture: Architecture) -> String {
+        JSONValue.object([("format", .string(formatName)), ("version", .int(1)), ("architecture", .string(architecture.rawValue))]).serialized()
+    }
+
+    /// The architecture named by a header line, or an error saying what is wrong.
+    public static func architecture(ofHeader line: String) throws(CaptureError) -> Architecture {
+        let json: JSONValue
+        do { json = try JSONValue.parse(line) } catch { throw CaptureError("header: \(error)") }
+        guard json["format"]?.stringValue == formatName else { throw CaptureError("not an Osprey stop capture (no \"format\": \"\(formatName)\")") }
+        guard let name = json["architecture"]?.stringValue, let arch = Architecture(rawValue: name) else {
+            throw CaptureError("header: unknown architecture")
+        }
+        return arch
+    }
+
+    /// One line of a capture file.
+    public func jsonLine() -> String {
+        JSONValue.object([("stop", stop.jsonValue), ("pages", .array(pages.map(Self.json)))]).serialized()
+    }
+
+    public init(jsonLine line: String) throws(CaptureError) {
+        let json: JSONValue
+        do { json = try JSONValue.parse(line) } catch { throw CaptureError("\(error)") }
+        guard let stop = json["stop"], let pages = json["pages"]?.arrayValue else { throw CaptureError("a stop line needs \"stop\" and \"pages\"") }
+        self.stop = try KernelStop(json: stop)
+        self.pages = try pages.map(Self.page)
+    }
+
+    private static func json(_ page: MemoryCapture.Page) -> JSONValue {
+        guard let runs = page.runs else { return .object([("page", .string(hex(page.number))), ("unreadable", .bool(true))]) }
+        return .object([("page", .string(hex(page.number))), ("runs", .array(runs.map { .array([.int($0.offset), .string(hex($0.bytes))]) }))])
+    }
+
+    private static func page(_ json: JSONValue) throws(CaptureError) -> MemoryCapture.Page {
+        let number = try uint(json["page"], "page")
+        if json["unreadable"]?.boolValue == true { return MemoryCapture.Page(number: number, runs: nil) }
+        var runs: [(offset: Int, bytes: [UInt8])] = []
+        for run in json["runs"]?.arrayValue ?? [] {
+            guard let pair = run.arrayValue, pair.count == 2, let offset = pair[0].intValue, (0..<4096).contains(offset),
+                  let bytes = pair[1].stringValue.flatMap(bytes(hex:)), offset + bytes.count <= 4096
+            else { throw CaptureError("page \(hex(number)): a run is not [offset, \"hex\"] inside the page") }
+            runs.append((offset, bytes))
+        }
+        return MemoryCapture.Page(number: number, runs: runs)
+    }
+}
+
+/// A capture file that cannot be read, and why.
+public struct CaptureError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension KernelStop {
+    var jsonValue: JSONValue {
+        .object([
+            ("vcpu", .int(vcpu)),
+            ("address_space", .string(hex(context.addressSpace))), ("thread_pointer", .string(hex(context.threadPointer))),
+            ("call", call.jsonValue), ("previous", previous?.jsonValue ?? .null),
+            ("per_cpu_base", .string(hex(perCPUBase))), ("current_register", .string(hex(currentRegister))),
+            ("page_table_root", .string(hex(pageTableRoot))), ("kernel_pc", .string(hex(kernelPC))),
+        ])
+    }
+
+    init(json: JSONValue) throws(CaptureError) {
+        let previous = json["previous"]
+        self.init(
+            vcpu: json["vcpu"]?.intValue ?? 0,
+            context: UserContext(addressSpace: try uint(json["address_space"], "address_space"), threadPointer: try uint(json["thread_pointer"], "thread_pointer")),
+            call: try ObservedCall(json: json["call"]),
+            previous: previous == nil || previous == .null ? nil : try ObservedCall(json: previous),
+            perCPUBase: try uint(json["per_cpu_base"], "per_cpu_base"), currentRegister: try uint(json["current_register"], "current_register"),
+            pageTableRoot: try uint(json["page_table_root"], "page_table_root"), kernelPC: try uint(json["kernel_pc"], "kernel_pc"))
+    }
+}
+
+extension ObservedCall {
+    var jsonValue: JSONValue {
+        .object([
+            ("name", .string(name)), ("args", .array((0..<SyscallArguments.count).map { .string(hex(args[$0])) })),
+            ("result", result.map { .int(Int($0)) } ?? .null),
+            ("path", path.map { .string(hex($0)) } ?? .null), ("argv", .array(argv.map { .string(hex($0)) })),
+            ("socket_address", .string(hex(socketAddress))), ("stat_buffer", .string(hex(statBuffer))),
+            ("clone_flags", .string(hex(cloneFlags))), ("child_thread_pointer", .string(hex(childThreadPointer))),
+            ("stack_pointer", .string(hex(stackPointer))), ("return_address", .string(hex(returnAddress))),
+        ])
+    }
+
+    init(json: JSONValue?) throws(CaptureError) {
+        guard let json, let name = json["name"]?.stringValue, let args = json["args"]?.arrayValue, args.count == SyscallArguments.count else {
+            throw CaptureError("a call needs \"name\" and 6 \"args\"")
+        }
+        var values: [UInt64] = []
+        for a in args { values.append(try uint(a, "args")) }
+        self.init(name: name, args: SyscallArguments(values))
+        result = json["result"]?.intValue.map(Int64.init)
+        path = json["path"]?.stringValue.flatMap(bytes(hex:))
+        argv = (json["argv"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(bytes(hex:)) }
+        socketAddress = json["socket_address"]?.stringValue.flatMap(bytes(hex:)) ?? []
+        statBuffer = json["stat_buffer"]?.stringValue.flatMap(bytes(hex:)) ?? []
+        cloneFlags = try uint(json["clone_flags"], "clone_flags")
+        childThreadPointer = try uint(json["child_thread_pointer"], "child_thread_pointer")
+        stackPointer = try uint(json["stack_pointer"], "stack_pointer")
+        returnAddress = try uint(json["return_address"], "return_address")
+    }
+}
+
+private func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+
+private let hexDigits = Array("0123456789abcdef".utf8)
+
+private func hex(_ bytes: [UInt8]) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count * 2)
+    for b in bytes {
+        out.append(hexDigits[Int(b >> 4)])
+        out.append(hexDigits[Int(b & 15)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+private func bytes(hex text: String) -> [UInt8]? {
+    let utf8 = Array(text.utf8)
+    guard utf8.count % 2 == 0 else { return nil }
+    func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: c - 0x30
+        case 0x61...0x66: c - 0x61 + 10
+        case 0x41...0x46: c - 0x41 + 10
+        default: nil
+        }
+    }
+    var out: [UInt8] = []
+    out.reserveCapacity(utf8.count / 2)
+    var i = 0
+    while i < utf8.count {
+        guard let hi = nibble(utf8[i]), let lo = nibble(utf8[i + 1]) else { return nil }
+        out.append(hi << 4 | lo)
+        i += 2
+    }
+    return out
+}
+
+/// A `"0x…"` string (or a non-negative integer) as a 64-bit value.
+private func uint(_ json: JSONValue?, _ name: String) throws(CaptureError) -> UInt64 {
+    if let i = json?.intValue, i >= 0 { return UInt64(i) }
+    guard let s = json?.stringValue, s.hasPrefix("0x"), let v = UInt64(s.dropFirst(2), radix: 16) else {
+        throw CaptureError("\(name) is not a 0x-prefixed hexadecimal value")
+    }
+    return v
+}
