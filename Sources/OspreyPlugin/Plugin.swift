@@ -53,7 +53,7 @@ final class Plugin: @unchecked Sendable {
             self.profiling = ProfilingSession(
                 architecture: architecture, purpose: options.mode == .check ? .check : .generate,
                 outputPath: options.outputPath ?? "", given: given, vcpus: vcpus,
-                capture: options.capturePath.map { (path: $0, stops: options.captureStops) })
+                capture: options.capturePath.map { (path: $0, stops: options.captureStops, from: options.captureFrom) })
         }
     }
 

@@ -18,12 +18,15 @@ struct PluginOptions {
     /// the tests read there, to this file (see `CapturedStop`), for offline replay.
     var capturePath: String?
     var captureStops = 400
+    /// Stops before this one are captured without their memory (the calls alone keep the
+    /// facts of a replay right, in far less space).
+    var captureFrom = 1
 
     struct ParseError: Error, CustomStringConvertible {
         var description: String
     }
 
-    static let usage = "usage: -plugin libOspreyPlugin.so,out=FILE[,mode=trace|profile|check][,profile=P.json][,summary=on|off][,capture=FILE][,capture_stops=N]"
+    static let usage = "usage: -plugin libOspreyPlugin.so,out=FILE[,mode=trace|profile|check][,profile=P.json][,summary=on|off][,capture=FILE][,capture_stops=N][,capture_from=N]"
 
     init(arguments: [String]) throws {
         for argument in arguments {
@@ -46,6 +49,11 @@ struct PluginOptions {
                     throw ParseError(description: "osprey plugin: capture_stops takes a positive number, not '\(value)'")
                 }
                 captureStops = n
+            case "capture_from":
+                guard let n = Int(value), n > 0 else {
+                    throw ParseError(description: "osprey plugin: capture_from takes a positive number, not '\(value)'")
+                }
+                captureFrom = n
             case "summary":
                 guard let b = Self.bool(value) else {
                     throw ParseError(description: "osprey plugin: summary takes on or off, not '\(value)'")

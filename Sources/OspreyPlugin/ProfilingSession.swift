@@ -41,11 +41,12 @@ final class ProfilingSession: @unchecked Sendable {
         /// Open capture file and the stops still to capture.
         var captureFD: Int32 = -1
         var captureLeft = 0
+        var captureFrom = 1
     }
 
     init(
         architecture: Architecture, purpose: Purpose, outputPath: String, given: KernelProfile?, vcpus: [VCPURegisters],
-        capture: (path: String, stops: Int)? = nil
+        capture: (path: String, stops: Int, from: Int)? = nil
     ) {
         self.architecture = architecture
         self.purpose = purpose
@@ -69,6 +70,7 @@ final class ProfilingSession: @unchecked Sendable {
             } else {
                 profiler.engine.capture = MemoryCapture()
                 box.captureLeft = capture.stops + 1  // and the header
+                box.captureFrom = capture.from
                 Self.append(CapturedStop.header(architecture: architecture), to: &box)
             }
         }
@@ -135,7 +137,12 @@ final class ProfilingSession: @unchecked Sendable {
             box.stops += 1
             box.profiler.stop(stop, memory: QemuGuestMemory())
             if let capture = box.profiler.engine.capture {
-                Self.append(CapturedStop(stop: stop, pages: capture.take()).jsonLine(), to: &box)
+                let pages = capture.take()
+                if box.stops < box.captureFrom {
+                    Self.append(CapturedStop(stop: stop, pages: []).jsonLine(), to: &box, counted: false)
+                } else {
+                    Self.append(CapturedStop(stop: stop, pages: pages).jsonLine(), to: &box)
+                }
             }
             if purpose == .generate, !box.written, box.profiler.isComplete {
                 box.written = true
@@ -151,10 +158,10 @@ final class ProfilingSession: @unchecked Sendable {
 
     /// Appends a line to the capture file; closes it (and stops capturing) after the last stop
     /// wanted or on a write error.
-    private static func append(_ line: String, to box: inout ProfilerBox) {
+    private static func append(_ line: String, to box: inout ProfilerBox, counted: Bool = true) {
         guard box.captureFD >= 0 else { return }
         let error = Array((line + "\n").utf8).withUnsafeBytes { writeAll(box.captureFD, $0) }
-        box.captureLeft -= 1
+        if counted { box.captureLeft -= 1 }
         if error != 0 || box.captureLeft <= 0 {
             if error != 0 { Plugin.log("osprey profile: capture stopped: \(String(cString: strerror(error)))") }
             close(box.captureFD)

@@ -51,8 +51,11 @@ struct ProfileGenerateCommand: ParsableCommand {
         discussion: "Each stop keeps the call, the registers and only the guest bytes the profile tests read; attach it to a bug report about a wrong or missing field."))
     var capture: String?
 
-    @Option(name: .long, help: "How many stops --capture records.")
+    @Option(name: .long, help: "How many stops --capture records with their memory.")
     var captureStops: Int = 400
+
+    @Option(name: .long, help: "The first stop --capture records with its memory (earlier ones: the calls only).")
+    var captureFrom: Int = 1
 
     func validate() throws {
         if check == nil && out == nil { throw ValidationError("give --out PROFILE.json (or --check PROFILE.json)") }
@@ -67,14 +70,14 @@ struct ProfileGenerateCommand: ParsableCommand {
         }
         if timeout <= 0 { throw ValidationError("--timeout must be positive") }
         if capture != nil && check != nil { throw ValidationError("--capture records profile generation; it does not go with --check") }
-        if captureStops <= 0 { throw ValidationError("--capture-stops must be positive") }
+        if captureStops <= 0 || captureFrom <= 0 { throw ValidationError("--capture-stops and --capture-from must be positive") }
     }
 
     func run() throws {
         let output = out ?? (check.map { $0 + ".check.json" } ?? "profile.json")
         var pluginOptions: [(String, String)] = []
         if let capture {
-            pluginOptions = [("capture", URL(fileURLWithPath: capture).standardizedFileURL.path), ("capture_stops", String(captureStops))]
+            pluginOptions = [("capture", URL(fileURLWithPath: capture).standardizedFileURL.path), ("capture_stops", String(captureStops)), ("capture_from", String(captureFrom))]
         }
         do {
             let result = try machine.run(

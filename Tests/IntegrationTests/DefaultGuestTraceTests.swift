@@ -51,17 +51,8 @@ struct DefaultGuestTraceTests {
         }
         let unfinished = trace.syscalls.filter { $0.end == "unfinished" }
         print("[\(c.name)] entries without an exit at the end: \(unfinished.count): \(unfinished.map(\.displayName).sorted())")
-        var names = unfinished.map(\.displayName).sorted()
-        if c.extra.contains("-smp"), names.contains("execve") {
-            // Known intermittent problem under -smp 2 with the new scenario: execve calls whose
-            // new image was not adopted stay unfinished (issue 2 follow-up).
-            withKnownIssue("execve left unfinished under -smp 2", isIntermittent: true) {
-                Issue.record("unfinished execve: \(names.filter { $0 == "execve" }.count)")
-            }
-            names.removeAll { $0 == "execve" }
-        } else {
-            #expect(trace.footerUnfinished == Self.legitimatelyUnfinished.count)
-        }
+        let names = unfinished.map(\.displayName).sorted()
+        #expect(trace.footerUnfinished == Self.legitimatelyUnfinished.count)
         #expect(names == Self.legitimatelyUnfinished)
         let noReturn = Set(trace.syscalls.filter { $0.end == "noreturn" }.map(\.displayName))
         #expect(noReturn.isSubset(of: ["exit", "exit_group", "rt_sigreturn"]))

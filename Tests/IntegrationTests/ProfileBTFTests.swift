@@ -90,6 +90,45 @@ struct ProfileBTFTests {
         #expect(profile.kernel.banner?.hasPrefix("Linux version ") == true)
     }
 
+    /// `osprey profile --check` on a live guest: a profile made from BTF passes every field it
+    /// checks, except the one field made wrong, which it names.
+    @Test func checkPassesBTFAndNamesTheWrongField() throws {
+        let kernel = "linux-image-6.1.0-56-amd64"
+        let guest = try Fixtures.guest("default-\(kernel)", kernel: kernel)
+        let out = try Fixtures.scratch("profile-check-\(kernel)")
+        let oracle = try BTFOracle(vmlinuz: guest.appendingPathComponent("vmlinuz"), workDirectory: Fixtures.btfCache())
+        var profile = KernelProfile(kernel: KernelIdentity(banner: nil, architecture: .x86_64))
+        for key in BTFOracle.profileKeys {
+            if let offset = try oracle.offset(key: key) { profile.offsets[key] = offset }
+        }
+        profile.offsets["task_struct.thread_node"] = nil  // one thread list is enough (as generated)
+        let current = try #require(try oracle.perCPUCurrentTaskOffset())
+        profile.currentTask = .perCPU(baseRegister: "gs_base", offset: current)
+        profile.vmaContainer = .mapleTree
+        let comm = try #require(profile.offsets["task_struct.comm"])
+        profile.offsets["task_struct.comm"] = comm + 8
+        let given = out.appendingPathComponent("btf-with-wrong-comm.json")
+        try profile.jsonText().write(to: given, atomically: true, encoding: .utf8)
+
+        var session = TraceSession(invocation: try QemuInvocation.guest(at: guest), traceFile: out.appendingPathComponent("check.json"))
+        session.mode = "check"
+        session.profile = given
+        session.plugin = try Fixtures.plugin()
+        session.consoleFile = out.appendingPathComponent("console.txt")
+        let result = try session.run()
+        #expect(result.outcome == .poweredOff(scenarioStatus: 0), "\(result.outcome)")
+        let report = try JSONValue.parse(String(contentsOf: session.traceFile, encoding: .utf8))
+        var verdicts: [String: String] = [:]
+        for row in report["fields"]?.arrayValue ?? [] {
+            if let field = row["field"]?.stringValue { verdicts[field] = row["verdict"]?.stringValue }
+        }
+        print("[check] \(verdicts.count) fields: \(verdicts.filter { $0.value != "pass" })")
+        #expect(verdicts["task_struct.comm"] == "fail")
+        let failing = verdicts.filter { $0.value == "fail" }.map(\.key).sorted()
+        #expect(failing == ["task_struct.comm"], "only the wrong field may fail: \(failing)")
+        #expect(verdicts.filter { $0.value == "pass" }.count >= 50, "most fields were checked: \(verdicts)")
+    }
+
     /// Keys a profile need not have although the kernel has them: one of two equivalent
     /// thread lists is enough.
     static func optional(_ key: String, oracle: BTFOracle) -> Bool {

@@ -28,6 +28,10 @@ public final class ProfileEngine<Facts> {
     public private(set) var stops = 0
     /// How many times a test may re-enumerate its whole space when no survivor passes.
     static var rescanLimit: Int { 8 }
+    /// Validating: how many failing stops per test are re-checked against the whole space,
+    /// and the steps each re-check may take.
+    static var recheckLimit: Int { 24 }
+    static var recheckBudget: Int { 100_000 }
 
     struct TestState {
         var combos: Set<[Int]>?
@@ -41,6 +45,10 @@ public final class ProfileEngine<Facts> {
         var conflicts = 0
         var agreeing = 0
         var rescans = 0
+        /// Validating: stops where the given offsets failed but no other candidate passed
+        /// either (the oracle did not hold there).
+        var inconclusive = 0
+        var rechecks = 0
         var waitingFor: String?
     }
 
@@ -108,19 +116,19 @@ public final class ProfileEngine<Facts> {
         }
         var results: [(assignment: [Int], passes: [[Int]])] = []
         var inapplicable = false
-        func enumerate(survivorsOnly: Bool) {
+        func enumerate(survivorsOnly: Bool, ownOpen: Bool = false, budget: Int? = nil) {
             results = []
             for assignment in assignments {
                 for (i, parent) in branched.enumerated() { probe.offsets[parent.key] = assignment[i] }
                 let lists = test.fields.map { field -> [Int] in
-                    if let value = found[field.key] { return [value] }
+                    if !ownOpen, let value = found[field.key] { return [value] }
                     if survivorsOnly, let combos = states[index].combos, let position = own.firstIndex(of: field.key) {
                         return Array(Set(combos.map { $0[position] })).sorted()
                     }
                     return field.space.candidates(probe)
                 }
                 var enumerator = Enumerator(
-                    test: test, probe: probe, lists: lists, allowed: survivorsOnly ? states[index].combos : nil, budget: stepBudget)
+                    test: test, probe: probe, lists: lists, allowed: survivorsOnly ? states[index].combos : nil, budget: budget ?? stepBudget)
                 enumerator.run()
                 if enumerator.inapplicable { inapplicable = true; break }
                 results.append((assignment, enumerator.passes))
@@ -134,10 +142,28 @@ public final class ProfileEngine<Facts> {
             states[index].rescans += 1
             enumerate(survivorsOnly: false)
         }
+        var anyPass = results.contains { !$0.passes.isEmpty }
+        if validating, !inapplicable, !anyPass {
+            // The given offsets fail here. That counts against them only if the oracle held at
+            // this stop: some other candidate passes (looked for a bounded number of times, with
+            // a small budget; beyond that the stop is not held against them).
+            guard states[index].rechecks < Self.recheckLimit else {
+                states[index].inconclusive += 1
+                probe.offsets = found
+                return
+            }
+            states[index].rechecks += 1
+            enumerate(survivorsOnly: false, ownOpen: true, budget: Self.recheckBudget)
+            if inapplicable || results.allSatisfy({ $0.passes.isEmpty }) {
+                states[index].inconclusive += 1
+                probe.offsets = found
+                return
+            }
+            anyPass = false
+        }
         probe.offsets = found
         if inapplicable { return }
         states[index].applicable += 1
-        let anyPass = results.contains { !$0.passes.isEmpty }
         if anyPass { states[index].passed += 1 } else { states[index].failed += 1 }
         if validating || !anyPass { return }
 

@@ -17,7 +17,7 @@ public struct CapturedStop: Sendable {
 
     /// The header line of a capture file.
     public static func header(architecture: Architecture) -> String {
-        JSONValue.object([("format", .string(formatName)), ("version", .int(1)), ("architecture", .string(architecture.rawValue))]).serialized()
+        JSONValue.object([("format", .string(formatName)), ("version", .int(1)), ("architecture", .string(architecture.rawValue))]).compact()
     }
 
     /// The architecture named by a header line, or an error saying what is wrong.
@@ -33,7 +33,7 @@ public struct CapturedStop: Sendable {
 
     /// One line of a capture file.
     public func jsonLine() -> String {
-        JSONValue.object([("stop", stop.jsonValue), ("pages", .array(pages.map(Self.json)))]).serialized()
+        JSONValue.object([("stop", stop.jsonValue), ("pages", .array(pages.map(Self.json)))]).compact()
     }
 
     public init(jsonLine line: String) throws(CaptureError) {

@@ -70,6 +70,15 @@ public enum JSONValue: Equatable, Sendable {
         }
     }
 
+    /// The value on one line, without spaces (for JSON Lines).
+    public func compact() -> String {
+        switch self {
+        case .null, .bool, .int, .double, .string: return serialized()
+        case .array(let items): return "[" + items.map { $0.compact() }.joined(separator: ",") + "]"
+        case .object(let members): return "{" + members.map { Self.quoted($0.0) + ":" + $0.1.compact() }.joined(separator: ",") + "}"
+        }
+    }
+
     private var isContainer: Bool {
         switch self {
         case .array, .object: true
