@@ -170,6 +170,8 @@ AT_FLAG_CALLS = {"newfstatat", "fstatat64", "statx", "unlinkat", "linkat", "fcho
 SIGNAL_PARAMS = {("kill", "sig"), ("tkill", "sig"), ("tgkill", "sig"), ("rt_sigaction", "sig"),
                  ("rt_sigqueueinfo", "sig"), ("rt_tgsigqueueinfo", "sig"), ("pidfd_send_signal", "sig")}
 MODE_PARAMS = {"mode"}
+# Addresses passed as unsigned long (shown in hex, as pointers are).
+ADDRESS_NAMES = {"addr", "start", "brk", "new_addr", "old_addr", "newsp", "tls", "shmaddr", "arg2_addr"}
 
 
 def kind(call: str, index: int, params: list[tuple[str, str]]) -> str:
@@ -192,6 +194,8 @@ def kind(call: str, index: int, params: list[tuple[str, str]]) -> str:
     if name in ("flag", "flags") and call in AT_FLAG_CALLS and not pointer:
         return ".flags(.at)"
     if not pointer:
+        if name in ADDRESS_NAMES and "long" in t:
+            return ".pointer"
         if name in DIRFD_NAMES:
             return ".dirfd"
         if name in FD_NAMES and "long" not in t or name == "fd":

@@ -39,7 +39,8 @@ struct SummaryCommand: ParsableCommand {
 struct SyscallsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "syscalls",
-        abstract: "Print a trace's system calls one per line, strace-style.")
+        abstract: "Print a trace's system calls one per line, in strace's syntax.",
+        discussion: "Lines come in the order calls were made (strace's order); -f puts the pid in front, as `strace -f` does.")
 
     @Argument(help: "A trace written by `osprey trace`.")
     var trace: String
@@ -50,12 +51,15 @@ struct SyscallsCommand: ParsableCommand {
     @Option(name: .long, help: "Only processes with this name (comm).")
     var comm: String?
 
+    @Flag(name: .customShort("f"), help: "Start each line with the pid (strace -f's form).")
+    var followForks = false
+
     func run() throws {
         let file = try loadTrace(trace)
-        for s in file.syscalls where s.end != "child" {
+        for s in file.syscalls.sorted(by: { $0.entry < $1.entry }) where s.end != "child" {
             if let pid, s.pid != pid { continue }
             if let comm, s.comm != comm { continue }
-            print(SyscallLineFormatter.line(s))
+            print(SyscallLineFormatter.line(s, withPID: followForks))
         }
     }
 }

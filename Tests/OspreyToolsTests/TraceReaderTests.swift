@@ -55,7 +55,30 @@ struct TraceReaderTests {
 
     @Test func syscallLineShowsStringsAndResult() throws {
         let t = try TraceReader.read(write([Self.start, Self.open]))
-        #expect(SyscallLineFormatter.line(t.syscalls[0]) == #"5 openat(0xffffffffffffff9c, "/tmp/a") = 3"#)
+        #expect(SyscallLineFormatter.line(t.syscalls[0]) == #"5 openat(AT_FDCWD, "/tmp/a", O_RDONLY) = 3"#)
+        #expect(SyscallLineFormatter.line(t.syscalls[0], withPID: false) == #"openat(AT_FDCWD, "/tmp/a", O_RDONLY) = 3"#)
+    }
+
+    static func call(_ name: String, abi: String = "x86_64", args: [UInt64], strings: [Int: String] = [:], result: Int64?) -> TraceSyscall {
+        TraceSyscall(seq: 1, entry: 1, vcpu: 0, abi: abi, addressSpace: 0x1000, stackPointer: 0x7ff0, pc: 0x401000, pid: 7, number: 0,
+                     name: name, args: args + Array(repeating: 0, count: 6 - args.count), strings: strings, result: result, end: "returned")
+    }
+
+    @Test func linesUseStracesNamesForFlagsErrorsAndModes() {
+        let open = Self.call("openat", args: [UInt64(bitPattern: -100), 0x4000, 0o2000000 | 0o100 | 0o1 | 0o1000, 0o644],
+                             strings: [1: "/tmp/new"], result: -13)
+        #expect(SyscallLineFormatter.line(open, withPID: false)
+            == #"openat(AT_FDCWD, "/tmp/new", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0644) = -1 EACCES (Permission denied)"#)
+        // O_DIRECTORY is 0o200000 on x86-64 and 0o40000 on AArch64.
+        let x86 = Self.call("openat", args: [3, 0x4000, 0o200000], strings: [1: "d"], result: 4)
+        let arm = Self.call("openat", abi: "aarch64", args: [3, 0x4000, 0o40000], strings: [1: "d"], result: 4)
+        #expect(SyscallLineFormatter.line(x86, withPID: false) == #"openat(3, "d", O_RDONLY|O_DIRECTORY) = 4"#)
+        #expect(SyscallLineFormatter.line(arm, withPID: false) == #"openat(3, "d", O_RDONLY|O_DIRECTORY) = 4"#)
+        let mmap = Self.call("mmap", args: [0, 8192, 3, 0x22, UInt64(bitPattern: -1), 0], result: 0x7f00_0000_0000)
+        #expect(SyscallLineFormatter.line(mmap, withPID: false)
+            == "mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f0000000000")
+        let kill = Self.call("kill", args: [42, 15], result: 0)
+        #expect(SyscallLineFormatter.line(kill, withPID: false) == "kill(42, SIGTERM) = 0")
     }
 }
 

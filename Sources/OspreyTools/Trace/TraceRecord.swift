@@ -25,6 +25,30 @@ public struct TraceSyscall: Sendable, Equatable {
 
     /// The name, or `syscall_N` for numbers the table does not know.
     public var displayName: String { name ?? "syscall_\(number)" }
+
+    public init(
+        seq: UInt64, entry: UInt64, vcpu: Int, abi: String, addressSpace: UInt64, stackPointer: UInt64, pc: UInt64,
+        pid: Int? = nil, tid: Int? = nil, ppid: Int? = nil, comm: String? = nil, number: Int, name: String?,
+        args: [UInt64], strings: [Int: String] = [:], result: Int64?, end: String
+    ) {
+        self.seq = seq
+        self.entry = entry
+        self.vcpu = vcpu
+        self.abi = abi
+        self.addressSpace = addressSpace
+        self.stackPointer = stackPointer
+        self.pc = pc
+        self.pid = pid
+        self.tid = tid
+        self.ppid = ppid
+        self.comm = comm
+        self.number = number
+        self.name = name
+        self.args = args
+        self.strings = strings
+        self.result = result
+        self.end = end
+    }
 }
 
 /// A whole trace: its header, events and footer, and the lines that could not be read.

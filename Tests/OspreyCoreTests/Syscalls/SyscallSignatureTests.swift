@@ -39,7 +39,7 @@ struct SyscallSignatureTests {
         #expect(kinds("write") == [.fd, .bufferIn(length: 2), .unsigned])
         #expect(kinds("connect") == [.fd, .sockaddrIn(length: 2), .signed])
         #expect(kinds("execve") == [.path, .stringArray, .stringArray])
-        #expect(kinds("mmap") == [.unsigned, .unsigned, .flags(.prot), .flags(.map), .fd, .unsigned])
+        #expect(kinds("mmap") == [.pointer, .unsigned, .flags(.prot), .flags(.map), .fd, .unsigned])
         #expect(kinds("newfstatat") == [.dirfd, .path, .structOut(.stat), .flags(.at)])
         #expect(kinds("fstat").first == .fd)
         #expect(kinds("pipe2") == [.fdPairOut, .flags(.open)])
