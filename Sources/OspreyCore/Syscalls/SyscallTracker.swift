@@ -318,11 +318,11 @@ public final class SyscallTracker<Sink: EventSink> {
     private func parentReturned(_ call: PendingCall, result: Int64, execSpace: AddressSpaceID? = nil) {
         if let window = vforks[call.entry.addressSpace], !window.parkedHere, window.parent.order == call.order {
             vforks.removeValue(forKey: call.entry.addressSpace)
-            if result > 0, let space = window.childExecSpace {
+            if result > 0, let space = window.childExecSpace, directory.isKnown(space) {
                 directory.update(space) { $0.pid = GuestPID(truncatingIfNeeded: result) }
             }
         }
-        if result > 0, let space = execSpace {
+        if result > 0, let space = execSpace, directory.isKnown(space) {
             directory.update(space) { $0.pid = GuestPID(truncatingIfNeeded: result) }
         }
         guard let index = forks.firstIndex(where: { $0.order == call.order }) else { return }
@@ -334,7 +334,9 @@ public final class SyscallTracker<Sink: EventSink> {
         rec.parentResult = result
         let pid = GuestPID(truncatingIfNeeded: result)
         if let space = rec.childSpace {
-            directory.update(space) { p in if p.pid == nil { p.pid = pid } }
+            // The child may have exited already: do not bring its address space back (the
+            // root may next hold another process's new image).
+            if directory.isKnown(space) { directory.update(space) { p in if p.pid == nil { p.pid = pid } } }
             forks.remove(at: index)
         } else if let tp = rec.childThreadPointer {
             if rec.isThread { directory.setThread(rec.entry.addressSpace, threadPointer: tp, tid: pid) }
