@@ -137,12 +137,9 @@ final class ProfilingSession: @unchecked Sendable {
             box.stops += 1
             box.profiler.stop(stop, memory: QemuGuestMemory())
             if let capture = box.profiler.engine.capture {
-                let pages = capture.take()
-                if box.stops < box.captureFrom {
-                    Self.append(CapturedStop(stop: stop, pages: []).jsonLine(), to: &box, counted: false)
-                } else {
-                    Self.append(CapturedStop(stop: stop, pages: pages).jsonLine(), to: &box)
-                }
+                let pages = capture.take()  // also readies the capture for the next stop
+                let withMemory = box.stops >= box.captureFrom
+                Self.append(CapturedStop(stop: stop, pages: withMemory ? pages : []).jsonLine(), to: &box, counted: withMemory)
             }
             if purpose == .generate, !box.written, box.profiler.isComplete {
                 box.written = true
@@ -162,22 +159,22 @@ final class ProfilingSession: @unchecked Sendable {
         guard box.captureFD >= 0 else { return }
         let error = Array((line + "\n").utf8).withUnsafeBytes { writeAll(box.captureFD, $0) }
         if counted { box.captureLeft -= 1 }
-        if error != 0 || box.captureLeft <= 0 {
-            if error != 0 { Plugin.log("osprey profile: capture stopped: \(String(cString: strerror(error)))") }
-            close(box.captureFD)
-            box.captureFD = -1
-            box.profiler.engine.capture = nil
-        }
+        if error != 0 { Plugin.log("osprey profile: capture stopped: \(String(cString: strerror(error)))") }
+        if error != 0 || box.captureLeft <= 0 { closeCapture(&box) }
+    }
+
+    private static func closeCapture(_ box: inout ProfilerBox) {
+        guard box.captureFD >= 0 else { return }
+        close(box.captureFD)
+        box.captureFD = -1
+        box.profiler.engine.capture = nil
     }
 
     /// Writes the final result at exit: the profile (with what is missing and why) or the
     /// check report.
     func finish() {
         profiler.withLock { box in
-            if box.captureFD >= 0 {
-                close(box.captureFD)
-                box.captureFD = -1
-            }
+            Self.closeCapture(&box)
             let profiler = box.profiler
             switch purpose {
             case .generate:

@@ -204,7 +204,8 @@ extension LinuxProfileGraph {
         return (fd, position)
     }
 
-    /// After a successful chdir: the name the new working directory's dentry has.
+    /// Once the process chdir'd (or exec'd after a chdir): the name its working directory's
+    /// dentry has.
     static func chdirTarget(_ p: Probe<LinuxFacts>) -> [UInt8]? {
         p.facts.image(p.stop).workingDirectoryName
     }

@@ -45,9 +45,7 @@ public final class ProfileEngine<Facts> {
         var conflicts = 0
         var agreeing = 0
         var rescans = 0
-        /// Validating: stops where the given offsets failed but no other candidate passed
-        /// either (the oracle did not hold there).
-        var inconclusive = 0
+        /// Validating: failing stops re-checked against the whole space so far.
         var rechecks = 0
         var waitingFor: String?
     }
@@ -142,24 +140,21 @@ public final class ProfileEngine<Facts> {
             states[index].rescans += 1
             enumerate(survivorsOnly: false)
         }
-        var anyPass = results.contains { !$0.passes.isEmpty }
+        let anyPass = results.contains { !$0.passes.isEmpty }
         if validating, !inapplicable, !anyPass {
             // The given offsets fail here. That counts against them only if the oracle held at
             // this stop: some other candidate passes (looked for a bounded number of times, with
             // a small budget; beyond that the stop is not held against them).
-            guard states[index].rechecks < Self.recheckLimit else {
-                states[index].inconclusive += 1
+            var held = false
+            if states[index].rechecks < Self.recheckLimit {
+                states[index].rechecks += 1
+                enumerate(survivorsOnly: false, ownOpen: true, budget: Self.recheckBudget)
+                held = !inapplicable && results.contains { !$0.passes.isEmpty }
+            }
+            if !held {
                 probe.offsets = found
                 return
             }
-            states[index].rechecks += 1
-            enumerate(survivorsOnly: false, ownOpen: true, budget: Self.recheckBudget)
-            if inapplicable || results.allSatisfy({ $0.passes.isEmpty }) {
-                states[index].inconclusive += 1
-                probe.offsets = found
-                return
-            }
-            anyPass = false
         }
         probe.offsets = found
         if inapplicable { return }

@@ -8,7 +8,7 @@ public enum LinuxConstants {
     // MARK: open flags
 
     /// `O_*` beyond the access mode, in the order strace prints them.
-    static func openFlags(_ abi: SyscallABI) -> Names {
+    static func openFlagNames(_ abi: SyscallABI) -> Names {
         let arm = abi == .aarch64
         return [
             (0o100, "O_CREAT"), (0o200, "O_EXCL"), (0o400, "O_NOCTTY"), (0o1000, "O_TRUNC"), (0o2000, "O_APPEND"),
@@ -22,14 +22,8 @@ public enum LinuxConstants {
     /// `O_RDONLY|O_CLOEXEC`, as strace prints open flags.
     public static func openFlags(_ value: UInt64, abi: SyscallABI) -> String {
         let access = ["O_RDONLY", "O_WRONLY", "O_RDWR", "0x3"][Int(value & 3)]
-        var rest = value & ~3
-        var parts = [access]
-        for (bit, name) in openFlags(abi) where rest & bit == bit {
-            parts.append(name)
-            rest &= ~bit
-        }
-        if rest != 0 { parts.append("0x" + String(rest, radix: 16)) }
-        return parts.joined(separator: "|")
+        let rest = value & ~3
+        return rest == 0 ? access : access + "|" + bits(rest, openFlagNames(abi))
     }
 
     // MARK: other families

@@ -49,7 +49,7 @@ public enum SyscallLineFormatter {
         case .pid: return String(int)
         case .unsigned: return String(value)
         case .mode: return "0" + String(value & 0o7777, radix: 8)
-        case .signal: return LinuxConstants.signalName(Int(int)).map { $0 } ?? String(int)
+        case .signal: return LinuxConstants.signalName(Int(int)) ?? String(int)
         case .flags(let family): return LinuxConstants.format(value, family, abi: abi)
         default: return value == 0 ? "NULL" : "0x" + String(value, radix: 16)
         }
