@@ -25,7 +25,8 @@ final class Plugin: @unchecked Sendable {
         self.architecture = architecture
         self.options = options
         self.sites = SyscallSites(architecture: architecture)
-        self.decoder = SyscallDecoder(architecture: architecture)
+        let capture = options.mode == .trace && options.decode ? ArgumentCapture(bufferLimit: options.bufferBytes) : nil
+        self.decoder = SyscallDecoder(architecture: architecture, capture: capture)
         let vcpus = (0..<max(1, maxVCPUs)).map { _ in VCPURegisters() }
         self.vcpus = vcpus
         switch options.mode {
@@ -39,7 +40,7 @@ final class Plugin: @unchecked Sendable {
                 w.field("vcpus", maxVCPUs)
                 w.field("mode", options.mode.rawValue)
             }
-            self.engine = SyscallEngine(sink: writer)
+            self.engine = SyscallEngine(sink: writer, capture: capture)
             self.profiling = nil
         case .profile, .check:
             var given: KernelProfile?

@@ -21,12 +21,16 @@ struct PluginOptions {
     /// Stops before this one are captured without their memory (the calls alone keep the
     /// facts of a replay right, in far less space).
     var captureFrom = 1
+    /// `trace` mode: read the memory behind arguments (buffers, structs, argv) into `decoded`.
+    var decode = true
+    /// Bytes kept of each buffer argument.
+    var bufferBytes = 32
 
     struct ParseError: Error, CustomStringConvertible {
         var description: String
     }
 
-    static let usage = "usage: -plugin libOspreyPlugin.so,out=FILE[,mode=trace|profile|check][,profile=P.json][,summary=on|off][,capture=FILE][,capture_stops=N][,capture_from=N]"
+    static let usage = "usage: -plugin libOspreyPlugin.so,out=FILE[,mode=trace|profile|check][,profile=P.json][,summary=on|off][,decode=on|off][,buffer_bytes=N][,capture=FILE][,capture_stops=N][,capture_from=N]"
 
     init(arguments: [String]) throws {
         for argument in arguments {
@@ -54,6 +58,16 @@ struct PluginOptions {
                     throw ParseError(description: "osprey plugin: capture_from takes a positive number, not '\(value)'")
                 }
                 captureFrom = n
+            case "decode":
+                guard let b = Self.bool(value) else {
+                    throw ParseError(description: "osprey plugin: decode takes on or off, not '\(value)'")
+                }
+                decode = b
+            case "buffer_bytes":
+                guard let n = Int(value), n >= 0, n <= 65536 else {
+                    throw ParseError(description: "osprey plugin: buffer_bytes takes a number from 0 to 65536, not '\(value)'")
+                }
+                bufferBytes = n
             case "summary":
                 guard let b = Self.bool(value) else {
                     throw ParseError(description: "osprey plugin: summary takes on or off, not '\(value)'")

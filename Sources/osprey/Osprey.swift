@@ -14,7 +14,7 @@ struct Osprey: ParsableCommand {
             """,
         version: OspreyVersion.string,
         subcommands: [
-            DemoCommand.self, GuestCommand.self, ProfileCommand.self, TraceCommand.self, SummaryCommand.self, SyscallsCommand.self,
+            DemoCommand.self, GuestCommand.self, ProfileCommand.self, TraceCommand.self, SummaryCommand.self, SyscallsCommand.self, FilesCommand.self,
         ]
     )
 }

@@ -66,6 +66,8 @@ public struct SyscallEvent: Sendable {
     public var number: Int64
     public var args: SyscallArguments
     public var strings: [DecodedString]
+    /// Memory behind the arguments (buffers, structs, argv...), read at entry and exit.
+    public var captures: [CapturedArgument]
     /// The kernel's return value, when the call returned (also 0 for `exec` and `child`).
     public var result: Int64?
     public var end: SyscallEnd
@@ -73,7 +75,7 @@ public struct SyscallEvent: Sendable {
     public init(
         seq: UInt64, entry: UInt64, vcpu: Int, abi: SyscallABI, addressSpace: AddressSpaceID, stackPointer: UInt64,
         pc: GuestAddress, task: TaskIdentity, number: Int64, args: SyscallArguments,
-        strings: [DecodedString], result: Int64?, end: SyscallEnd
+        strings: [DecodedString], captures: [CapturedArgument] = [], result: Int64?, end: SyscallEnd
     ) {
         self.seq = seq
         self.entry = entry
@@ -86,6 +88,7 @@ public struct SyscallEvent: Sendable {
         self.number = number
         self.args = args
         self.strings = strings
+        self.captures = captures
         self.result = result
         self.end = end
     }

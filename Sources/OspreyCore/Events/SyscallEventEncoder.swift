@@ -1,6 +1,6 @@
 /// Encodes syscall events as trace lines (schema version `TraceSchema.version`).
 public struct SyscallEventEncoder {
-    private var writer = JSONLineWriter(capacity: 2048)
+    var writer = JSONLineWriter(capacity: 2048)
 
     public init() {}
 
@@ -30,6 +30,7 @@ public struct SyscallEventEncoder {
         }
         writer.appendByte(UInt8(ascii: "]"))
         if !event.strings.isEmpty { encodeStrings(event.strings) }
+        if !event.captures.isEmpty { encodeCaptures(event.captures, abi: event.abi) }
         if let result = event.result { writer.field("ret", result) }
         if event.end != .returned { writer.field("end", event.end.rawValue) }
         writer.end()

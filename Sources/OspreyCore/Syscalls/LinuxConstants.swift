@@ -12,10 +12,11 @@ public enum LinuxConstants {
         let arm = abi == .aarch64
         return [
             (0o100, "O_CREAT"), (0o200, "O_EXCL"), (0o400, "O_NOCTTY"), (0o1000, "O_TRUNC"), (0o2000, "O_APPEND"),
-            (0o4000, "O_NONBLOCK"), (0o4010000, "O_SYNC"), (0o10000, "O_DSYNC"), (0o20000, "O_ASYNC"),
+            (0o4000, "O_NONBLOCK"), (0o4010000, "O_SYNC"), (0o10000, "O_DSYNC"),
             (arm ? 0o200000 : 0o40000, "O_DIRECT"), (arm ? 0o400000 : 0o100000, "O_LARGEFILE"),
-            (arm ? 0o40000 : 0o200000, "O_DIRECTORY"), (arm ? 0o100000 : 0o400000, "O_NOFOLLOW"),
-            (0o1000000, "O_NOATIME"), (0o2000000, "O_CLOEXEC"), (0o10000000, "O_PATH"),
+            (arm ? 0o100000 : 0o400000, "O_NOFOLLOW"), (0o1000000, "O_NOATIME"), (0o2000000, "O_CLOEXEC"),
+            (0o10000000, "O_PATH"), (0o20000000 | (arm ? 0o40000 : 0o200000), "O_TMPFILE"),
+            (arm ? 0o40000 : 0o200000, "O_DIRECTORY"), (0o20000, "FASYNC"),
         ]
     }
 

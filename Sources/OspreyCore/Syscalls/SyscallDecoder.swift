@@ -4,8 +4,13 @@ public struct SyscallDecoder: Sendable {
     public let architecture: Architecture
     /// Longest path string read from guest memory.
     public var pathLimit: Int = 4096
+    /// Reads the memory behind input arguments at entry; nil reads only paths.
+    public var capture: ArgumentCapture?
 
-    public init(architecture: Architecture) { self.architecture = architecture }
+    public init(architecture: Architecture, capture: ArgumentCapture? = nil) {
+        self.architecture = architecture
+        self.capture = capture
+    }
 
     /// Decodes a call entry at `pc`. Returns nil when a register needed to identify the call
     /// cannot be read (the event is then dropped, never guessed).
@@ -32,6 +37,7 @@ public struct SyscallDecoder: Sendable {
         for index in table.pathArguments(of: number) {
             record.strings.append(readString(argument: index, at: args[index], memory: memory))
         }
+        capture?.captureEntry(&record, memory: memory)
         if table.traits(of: number).contains(.forksChild) {
             decodeClone(&record, name: table.name(of: number) ?? "", memory: memory)
         }

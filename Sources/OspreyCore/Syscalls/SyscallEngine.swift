@@ -8,8 +8,9 @@ import Synchronization
 public final class SyscallEngine<Sink: EventSink>: Sendable {
     private let tracker: Mutex<SyscallTracker<Sink>>
 
-    public init(sink: sending Sink, limits: SyscallTrackerLimits = .init()) {
-        tracker = Mutex(SyscallTracker(sink: sink, limits: limits))
+    /// `capture` reads output arguments at exit (entry ones are read by `SyscallDecoder`).
+    public init(sink: sending Sink, limits: SyscallTrackerLimits = .init(), capture: ArgumentCapture? = nil) {
+        tracker = Mutex(SyscallTracker(sink: sink, limits: limits, capture: capture))
     }
 
     public func enter(_ record: SyscallEntryRecord) {

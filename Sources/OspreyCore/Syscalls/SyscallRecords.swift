@@ -13,6 +13,8 @@ public struct SyscallEntryRecord: Sendable {
     /// The thread pointer (x86-64 FS base, AArch64 TPIDR_EL0): distinct per thread.
     public var threadPointer: UInt64
     public var strings: [DecodedString]
+    /// Memory behind the arguments: read at entry by the decoder, at exit by the tracker.
+    public var captures: [CapturedArgument] = []
     /// For fork-like calls: the clone flags (fork: SIGCHLD; vfork: CLONE_VM|CLONE_VFORK).
     public var cloneFlags: UInt64
     /// For fork-like calls: the child's stack if the caller gave one (0 otherwise).

@@ -58,6 +58,8 @@ public final class SyscallTracker<Sink: EventSink> {
     /// Where events go; only touched by the tracker's owner.
     public let sink: Sink
     private let limits: SyscallTrackerLimits
+    /// Reads the memory the kernel wrote (output arguments) when a call returns.
+    private let capture: ArgumentCapture?
     private var tables: [SyscallTable]
     private var pending: [CallKey: PendingCall] = [:]
     private var forks: [ForkRecord] = []
@@ -88,9 +90,10 @@ public final class SyscallTracker<Sink: EventSink> {
     private var entryCount: UInt64 = 0
     private var seq: UInt64 = 0
 
-    public init(sink: Sink, limits: SyscallTrackerLimits = SyscallTrackerLimits()) {
+    public init(sink: Sink, limits: SyscallTrackerLimits = SyscallTrackerLimits(), capture: ArgumentCapture? = nil) {
         self.sink = sink
         self.limits = limits
+        self.capture = capture
         self.tables = SyscallABI.allCases.map { SyscallTable.linux($0) }
         self.directory = ProcessDirectory(capacity: limits.processes)
     }
@@ -233,7 +236,9 @@ public final class SyscallTracker<Sink: EventSink> {
             }
             pending.removeValue(forKey: key)
             learn(from: call.entry, traits: call.traits, result: result, at: r)
-            emit(call.entry, identity: identity(of: r), result: result, end: .returned)
+            var entry = call.entry
+            capture?.captureExit(&entry, result: result, memory: memory)
+            emit(entry, identity: identity(of: r), result: result, end: .returned)
             if call.traits.contains(.forksChild) { parentReturned(call, result: result) }
             return
         }
@@ -241,7 +246,9 @@ public final class SyscallTracker<Sink: EventSink> {
            window.parent.entry.stackPointer == r.stackPointer, window.parent.entry.returnAddress == r.pc {
             let result = window.parent.entry.abi.signedResult(r.rawResult)
             vforks.removeValue(forKey: r.addressSpace)
-            emit(window.parent.entry, identity: window.parentIdentity, result: result, end: .returned)
+            var entry = window.parent.entry
+            capture?.captureExit(&entry, result: result, memory: memory)
+            emit(entry, identity: window.parentIdentity, result: result, end: .returned)
             parentReturned(window.parent, result: result, execSpace: window.childExecSpace)
             return
         }
@@ -370,6 +377,12 @@ public final class SyscallTracker<Sink: EventSink> {
         if traits.contains(.setsThreadPointer), result == 0, entry.args[0] == 0x1002 {
             directory.moveThread(space, from: entry.threadPointer, to: entry.args[1])
         }
+        // prctl(PR_SET_NAME, name) renames the task: the name was read at entry.
+        if traits.contains(.setsName), result == 0, entry.args[0] & 0xFFFF_FFFF == 15,
+           let name = entry.captures.first(where: { $0.slot == 1 && $0.moment == .entry }),
+           case .bytes(let bytes) = name.value {
+            directory.update(space) { $0.comm = String(decoding: bytes.prefix(15), as: UTF8.self) }
+        }
     }
 
     /// Decides which execve produced the image in `space`: the one made by `pid` if known,
@@ -478,7 +491,7 @@ public final class SyscallTracker<Sink: EventSink> {
         sink.emit(SyscallEvent(
             seq: seq, entry: e.ordinal, vcpu: e.vcpu, abi: e.abi, addressSpace: space ?? e.addressSpace,
             stackPointer: stackPointer ?? e.stackPointer, pc: e.pc, task: identity, number: e.number,
-            args: e.args, strings: e.strings, result: result, end: end))
+            args: e.args, strings: e.strings, captures: e.captures, result: result, end: end))
     }
 
     /// The kernel's `comm` for an executed path: its last component, at most 15 bytes.

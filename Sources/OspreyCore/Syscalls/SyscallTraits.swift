@@ -24,6 +24,8 @@ public struct SyscallTraits: OptionSet, Sendable, Hashable {
     public static let restart = SyscallTraits(rawValue: 1 << 8)
     /// Sets the x86-64 thread pointer (`arch_prctl`).
     public static let setsThreadPointer = SyscallTraits(rawValue: 1 << 9)
+    /// May rename the task (`prctl(PR_SET_NAME, name)`).
+    public static let setsName = SyscallTraits(rawValue: 1 << 10)
 
     /// Traits of the Linux call named `name` (same on every ABI).
     public static func of(name: String) -> SyscallTraits {
@@ -38,6 +40,7 @@ public struct SyscallTraits: OptionSet, Sendable, Hashable {
         case "getppid": [.returnsPPID]
         case "restart_syscall": [.restart]
         case "arch_prctl": [.setsThreadPointer]
+        case "prctl": [.setsName]
         default: []
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import OspreyCore
 
 /// A syscall event read back from a trace file.
 public struct TraceSyscall: Sendable, Equatable {
@@ -19,6 +20,8 @@ public struct TraceSyscall: Sendable, Equatable {
     public var args: [UInt64]
     /// Strings read at entry, by argument index.
     public var strings: [Int: String]
+    /// Memory behind the arguments (the trace's `decoded` field).
+    public var decoded: TraceDecoded = TraceDecoded()
     public var result: Int64?
     /// `returned`, `noreturn`, `exec`, `restarted`, `child` or `unfinished`.
     public var end: String
@@ -121,12 +124,14 @@ public enum TraceReader {
         for (k, v) in (o["strings"] as? [String: String]) ?? [:] {
             if let i = Int(k) { strings[i] = v }
         }
-        return TraceSyscall(
+        var s = TraceSyscall(
             seq: seq, entry: (o["entry"] as? NSNumber)?.uint64Value ?? seq, vcpu: o["vcpu"] as? Int ?? 0, abi: o["abi"] as? String ?? "?",
             addressSpace: (o["as"] as? String).flatMap(hex) ?? 0, stackPointer: (o["sp"] as? String).flatMap(hex) ?? 0,
             pc: (o["pc"] as? String).flatMap(hex) ?? 0, pid: o["pid"] as? Int, tid: o["tid"] as? Int,
             ppid: o["ppid"] as? Int, comm: o["comm"] as? String, number: nr, name: o["name"] as? String, args: args,
             strings: strings, result: (o["ret"] as? NSNumber)?.int64Value, end: o["end"] as? String ?? "returned")
+        if let d = o["decoded"] as? [String: Any] { s.decoded = TraceDecoded(json: d) }
+        return s
     }
 
     static func hex(_ s: String) -> UInt64? {

@@ -1,91 +1,221 @@
 import OspreyCore
 
 /// Formats a syscall event as one line in strace's syntax: `name(args) = ret`, prefixed with
-/// the pid as `strace -f` does.
+/// the pid as `strace -f` does, so that `diff` against strace's output is meaningful.
 ///
-/// Each argument is shown by its kind in the kernel's prototype (``LinuxSyscallSignatures``):
-/// descriptors and integers in decimal (`AT_FDCWD` for -100), strings read from guest memory
-/// quoted, flags by name (`O_RDONLY|O_CLOEXEC`), modes in octal, other pointers in hex (`NULL`
-/// for 0). Errors read `-1 ENOENT (No such file or directory)`. Calls without a known
-/// signature show their non-zero raw arguments.
+/// Each argument is shown by its kind in the kernel's prototype (``LinuxSyscallSignatures``)
+/// and the guest memory the trace captured for it (`decoded`): strings and buffers quoted
+/// the way strace quotes them (first 32 bytes), structs as strace prints them (`stat`,
+/// `sockaddr`, `sigaction`, `timespec`...), flags by name, modes in octal, descriptors and
+/// integers in decimal, other pointers in hex (`NULL` for 0). Memory the trace did not capture
+/// (an output argument of a failed call, an unreadable page) shows as the address, as strace
+/// does. Errors read `-1 ENOENT (No such file or directory)`.
 public enum SyscallLineFormatter {
     /// The line, with `PID ` in front when `withPID` (pid `?` when unknown).
-    public static func line(_ s: TraceSyscall, withPID: Bool = true) -> String {
-        let abi = SyscallABI(traceName: s.abi) ?? .x86_64
-        let parts: [String]
-        if let params = s.name.flatMap({ LinuxSyscallSignatures.parameters(of: $0, abi: abi) }) {
-            var shown = params.indices.map { argument($0, params[$0].kind, s, abi: abi) }
-            // open/openat take a mode only with O_CREAT or O_TMPFILE; strace leaves it out otherwise.
-            if let flags = params.firstIndex(where: { $0.kind == .flags(.open) }), params.last?.kind == .mode,
-               ["open", "openat"].contains(s.name ?? ""), flags < s.args.count, s.args[flags] & (0o100 | 0o20000000) == 0 {
-                shown.removeLast()
-            }
-            parts = shown
-        } else {
-            let lastString = s.strings.keys.max() ?? -1
-            let lastNonZero = s.args.lastIndex(where: { $0 != 0 }) ?? -1
-            parts = (0..<(max(lastString, lastNonZero) + 1)).map { argument($0, .pointer, s, abi: abi) }
-        }
+    public static func line(_ s: TraceSyscall, withPID: Bool = true, stringLimit: Int = 32) -> String {
+        let call = FormattedCall(s, stringLimit: stringLimit)
         var text = withPID ? "\(s.pid.map(String.init) ?? "?") " : ""
-        text += "\(s.displayName)(\(parts.joined(separator: ", ")))"
+        text += "\(s.displayName)(\(call.arguments().joined(separator: ", ")))"
         switch s.end {
-        case "returned", "exec", "child": text += " = " + result(s)
-        case "noreturn": text += " = ?"
+        case "returned", "exec", "child": text += " = " + call.result()
+        case "noreturn": text += " = " + call.noReturnResult()
         case "restarted": text += " = ? ERESTARTSYS (To be restarted if SA_RESTART is set)"
         case "unfinished": text += " <unfinished ...>"
-        default: text += " = " + (s.result.map { _ in result(s) } ?? "?")
+        default: text += " = " + (s.result.map { _ in call.result() } ?? "?")
         }
         return text
     }
+}
 
-    static func argument(_ i: Int, _ kind: SyscallArgumentKind, _ s: TraceSyscall, abi: SyscallABI) -> String {
-        if let string = s.strings[i] { return quote(string) }
-        let raw = i < s.args.count ? s.args[i] : 0
-        let value = abi == .i386 ? raw & 0xFFFF_FFFF : raw
-        let int = Int64(Int32(truncatingIfNeeded: value))
+/// One call being formatted: the event, its ABI and signature.
+struct FormattedCall {
+    let s: TraceSyscall
+    let abi: SyscallABI
+    let params: [SyscallParameter]?
+    let limit: Int
+
+    init(_ s: TraceSyscall, stringLimit: Int) {
+        self.s = s
+        let abi = SyscallABI(traceName: s.abi) ?? .x86_64
+        self.abi = abi
+        self.params = s.name.flatMap { LinuxSyscallSignatures.parameters(of: $0, abi: abi) }
+        self.limit = stringLimit
+    }
+
+    var name: String { s.name ?? "" }
+
+    /// Argument `i`'s raw value (32 bits for i386).
+    func raw(_ i: Int) -> UInt64 {
+        let v = i < s.args.count ? s.args[i] : 0
+        return abi == .i386 ? v & 0xFFFF_FFFF : v
+    }
+
+    /// Argument `i` as a C `int`.
+    func int(_ i: Int) -> Int64 { Int64(Int32(truncatingIfNeeded: raw(i))) }
+
+    /// Argument `i` as strace prints a pointer: `NULL` or hex.
+    func pointer(_ i: Int) -> String { Self.address(raw(i)) }
+
+    static func address(_ v: UInt64) -> String { v == 0 ? "NULL" : "0x" + String(v, radix: 16) }
+
+    var succeeded: Bool { (s.result ?? -1) >= 0 && s.end != "unfinished" }
+
+    func arguments() -> [String] {
+        if let special = specialArguments() { return special }
+        guard let params else {
+            let lastString = s.strings.keys.max() ?? -1
+            let lastNonZero = s.args.lastIndex(where: { $0 != 0 }) ?? -1
+            return (0..<(max(lastString, lastNonZero) + 1)).map { argument($0, .pointer, name: "") }
+        }
+        var shown = params.indices.map { argument($0, params[$0].kind, name: params[$0].name) }
+        // open/openat take a mode only with O_CREAT or O_TMPFILE; strace leaves it out otherwise.
+        if let flags = params.firstIndex(where: { $0.kind == .flags(.open) }), params.last?.kind == .mode,
+           ["open", "openat"].contains(name), raw(flags) & (0o100 | 0o20000000) == 0 {
+            shown.removeLast()
+        }
+        return shown
+    }
+
+    /// Argument `i` shown by its kind and captured memory.
+    func argument(_ i: Int, _ kind: SyscallArgumentKind, name parameterName: String) -> String {
+        let value = raw(i)
         switch kind {
-        case .fd, .signed: return String(int)
-        case .dirfd: return int == -100 ? "AT_FDCWD" : String(int)
-        case .pid: return String(int)
+        case .path, .string:
+            if let string = s.strings[i] { return StraceRender.pathString(Array(string.utf8)) }
+            return pointer(i)
+        case .fd, .signed, .pid: return String(int(i))
+        case .dirfd: return int(i) == -100 ? "AT_FDCWD" : String(int(i))
         case .unsigned: return String(value)
-        case .mode: return "0" + String(value & 0o7777, radix: 8)
-        case .signal: return LinuxConstants.signalName(Int(int)) ?? String(int)
+        case .mode: return Self.octal(value)
+        case .signal: return LinuxConstants.signalName(Int(int(i))) ?? String(int(i))
         case .flags(let family): return LinuxConstants.format(value, family, abi: abi)
-        default: return value == 0 ? "NULL" : "0x" + String(value, radix: 16)
+        case .stringArray:
+            guard case .strings(let items, let count)? = s.decoded.entry[i] else { return pointer(i) }
+            if parameterName == "envp" { return "\(pointer(i)) /* \(count) var\(count == 1 ? "" : "s") */" }
+            var shown = items.map { StraceRender.quoted($0, limit: limit, total: $0.count) }
+            if count > items.count { shown.append("...") }
+            return "[" + shown.joined(separator: ", ") + "]"
+        case .bufferIn(let length):
+            guard let bytes = s.decoded.bytes(i, at: .entry) else { return pointer(i) }
+            return StraceRender.quoted(bytes, limit: limit, total: Int(min(raw(length), UInt64(Int.max))))
+        case .bufferOut:
+            guard succeeded, let bytes = s.decoded.bytes(i, at: .exit) else { return pointer(i) }
+            return StraceRender.quoted(bytes, limit: limit, total: Int(s.result ?? 0))
+        case .sockaddrIn:
+            return s.decoded.bytes(i, at: .entry).flatMap(StraceRender.sockaddr) ?? pointer(i)
+        case .sockaddrOut:
+            guard succeeded else { return pointer(i) }
+            return s.decoded.bytes(i, at: .exit).flatMap(StraceRender.sockaddr) ?? pointer(i)
+        case .iovec(let count, let output):
+            return iovecs(i, count: count, output: output)
+        case .pollfds(let count):
+            return s.decoded.bytes(i).flatMap { StraceRender.pollfds($0, count: Int(raw(count))) } ?? pointer(i)
+        case .structOut(let type):
+            guard succeeded, let bytes = s.decoded.bytes(i, at: .exit) else { return pointer(i) }
+            let text = type == .statx ? StraceRender.statx(bytes) : StraceRender.stat(bytes, abi: abi)
+            return text ?? pointer(i)
+        case .structPointer(let type):
+            return structPointer(i, type: type)
+        case .fdPairOut:
+            guard succeeded, let b = s.decoded.bytes(i, at: .exit), b.count >= 8 else { return pointer(i) }
+            return StraceRender.intArray([Self.int32(b, 0), Self.int32(b, 4)])
+        case .waitStatusOut:
+            guard (s.result ?? 0) > 0, let b = s.decoded.bytes(i, at: .exit), b.count >= 4 else { return pointer(i) }
+            return StraceRender.waitStatus(Self.int32(b, 0))
+        case .pointer:
+            if let length = socketLengthPointer(i) { return length }
+            return pointer(i)
         }
     }
+
+    /// A struct behind a pointer, when the trace captured it.
+    func structPointer(_ i: Int, type: String) -> String {
+        if type == "linux_dirent64" || type == "linux_dirent" {
+            guard succeeded, case .entries(let n)? = s.decoded.exit[i] else { return pointer(i) }
+            return "\(pointer(i)) /* \(n) entries */"
+        }
+        guard let bytes = s.decoded.bytes(i) else { return pointer(i) }
+        if s.decoded.exit[i] != nil, !succeeded { return pointer(i) }
+        let text: String? = switch type {
+        case "sigaction": StraceRender.sigaction(bytes, abi: abi)
+        case "__kernel_timespec", "timespec": StraceRender.timespec(bytes)
+        case "rlimit64", "rlimit": StraceRender.rlimit(bytes)
+        case "new_utsname": StraceRender.utsname(bytes)
+        default: nil
+        }
+        return text ?? pointer(i)
+    }
+
+    /// `accept`'s and `getsockname`'s address length: `[16]`, or `[128 => 16]` when the
+    /// kernel changed it.
+    func socketLengthPointer(_ i: Int) -> String? {
+        guard raw(i) != 0, case .bytes(let before)? = s.decoded.entry[i], before.count >= 4 else { return nil }
+        let entry = Self.int32(before, 0)
+        guard succeeded, case .bytes(let after)? = s.decoded.exit[i], after.count >= 4 else { return "[\(entry)]" }
+        let exit = Self.int32(after, 0)
+        return exit == entry ? "[\(exit)]" : "[\(entry) => \(exit)]"
+    }
+
+    func iovecs(_ i: Int, count: Int, output: Bool) -> String {
+        guard case .iovecs(let vecs)? = output ? s.decoded.exit[i] : s.decoded.entry[i] else { return pointer(i) }
+        if output && !succeeded { return pointer(i) }
+        var remaining = UInt64(max(s.result ?? 0, 0))
+        let shown = vecs.map { v -> String in
+            let filled = output ? min(v.length, remaining) : v.length
+            if output { remaining -= filled }
+            let base = output && filled == 0 && v.length > 0 ? Self.address(v.base)
+                : StraceRender.quoted(v.bytes, limit: limit, total: Int(min(filled, UInt64(Int.max))))
+            return "{iov_base=\(base), iov_len=\(v.length)}"
+        }
+        let total = raw(count)
+        return "[" + shown.joined(separator: ", ") + (total > UInt64(vecs.count) ? ", ..." : "") + "]"
+    }
+
+    static func int32(_ b: [UInt8], _ at: Int) -> Int32 {
+        guard at + 4 <= b.count else { return 0 }
+        return Int32(bitPattern: UInt32(b[at]) | UInt32(b[at + 1]) << 8 | UInt32(b[at + 2]) << 16 | UInt32(b[at + 3]) << 24)
+    }
+
+    /// A mode the way strace prints it (`%#03o`): `000`, `022`, `0644`, `0100644`.
+    static func octal(_ v: UInt64) -> String {
+        let digits = String(v, radix: 8)
+        let prefixed = v == 0 ? "0" : "0" + digits
+        return String(repeating: "0", count: max(0, 3 - prefixed.count)) + prefixed
+    }
+
+    // MARK: results
 
     /// Calls whose result is an address (strace prints it in hex).
     static let addressResults: Set<String> = ["mmap", "mmap2", "brk", "mremap", "shmat"]
 
-    static func result(_ s: TraceSyscall) -> String {
+    func result() -> String {
         guard let r = s.result else { return "?" }
-        if r < 0 && r > -4096 {
-            let number = Int(-r)
-            guard let (name, message) = LinuxConstants.errno(number) else { return "-1 E\(number) (Unknown error \(number))" }
-            return "-1 \(name) (\(message))"
+        if r < 0 && r > -4096 { return Self.errorText(Int(-r)) }
+        switch name {
+        case _ where Self.addressResults.contains(name): return "0x" + String(UInt64(bitPattern: r), radix: 16)
+        case "umask": return Self.octal(UInt64(r))
+        case "poll", "ppoll":
+            if r == 0 { return "0 (Timeout)" }
+            if let b = s.decoded.bytes(0, at: .exit), let revents = StraceRender.pollRevents(b, count: Int(raw(1))) {
+                return "\(r) (\(revents))"
+            }
+            return String(r)
+        default: return String(r)
         }
-        if let name = s.name, addressResults.contains(name) { return "0x" + String(UInt64(bitPattern: r), radix: 16) }
-        return String(r)
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if ch.value < 0x20 || ch.value == 0x7F {
-                    out += "\\x" + (ch.value < 16 ? "0" : "") + String(ch.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(ch)
-                }
-            }
+    /// `rt_sigreturn` returns what the frame restores; `exit` and `exit_group` nothing.
+    func noReturnResult() -> String {
+        if case .signalFrame(_, let restored)? = s.decoded.frame {
+            let r = abi.signedResult(restored)
+            return r < 0 && r > -4096 ? Self.errorText(Int(-r)) : String(r)
         }
-        return out + "\""
+        return "?"
+    }
+
+    static func errorText(_ number: Int) -> String {
+        guard let (name, message) = LinuxConstants.errno(number) else { return "-1 E\(number) (Unknown error \(number))" }
+        return "-1 \(name) (\(message))"
     }
 }
 
