@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import OspreyCore
 @testable import OspreyTools
 
 /// Builds a trace by hand: calls numbered in the order they are added (entry = seq), except the
@@ -207,6 +208,20 @@ struct FileOperationLogTests {
             "[pid 88 tr] close(handle 0x4 ?) = EBADF",
         ])
         #expect(FileOperationLog.operations(s.calls)[3].inferred == true)
+    }
+
+    @Test func pipeEndsComeFromTheDecodedFieldWhenTheTraceHasIt() {
+        var s = Script()
+        var pipe = s.add("pipe2", [0x7fff7c3db300, 0], 0, pid: 88, comm: "sh")
+        s.calls.removeLast()
+        pipe.decoded = TraceDecoded(exit: [0: .bytes([7, 0, 0, 0, 9, 0, 0, 0])])
+        s.calls.append(pipe)
+        s.add("close", [9], 0, pid: 88, comm: "sh")
+        #expect(s.lines == [
+            "[pid 88 sh] pipe(read handle 0x7 pipe#1:read, write handle 0x9 pipe#1:write)",
+            "[pid 88 sh] close(handle 0x9 pipe#1:write)",
+        ])
+        #expect(FileOperationLog.operations(s.calls).first?.inferred == nil)
     }
 
     @Test func relativePathsResolveAgainstTheWorkingDirectoryAndDirectoryHandles() {

@@ -12,9 +12,9 @@ import OspreyCore
 /// against the directory handle or the working directory (`chdir`, `fchdir`) when the trace
 /// showed it, and are shown as given otherwise. Handles never seen opened are named `?`.
 ///
-/// `pipe`, `pipe2` and `socketpair` write their two handles to guest memory, which the trace
-/// does not hold: their numbers are the two lowest the table holds no entry for, the kernel's
-/// rule (marked `inferred`).
+/// `pipe`, `pipe2` and `socketpair` write their two handles to guest memory: the trace's
+/// `decoded` field holds them (for pipes); otherwise their numbers are the two lowest the
+/// table holds no entry for, the kernel's rule (marked `inferred`).
 public enum FileOperationLog {
     public static func operations(in trace: TraceFile) -> [FileOperation] {
         operations(trace.syscalls)
@@ -251,18 +251,25 @@ struct FileOperationTracker {
             }
             return [o]
         }
-        func pair(_ op: String, _ makeNames: () -> (String, String), closeOnExec: Bool) -> FileOperation {
+        /// Two handles the kernel wrote to `int[2]` at argument `slot`: read from the trace's
+        /// `decoded` field, else worked out by the lowest-free rule (`inferred`).
+        func pair(_ op: String, slot: Int, _ makeNames: () -> (String, String), closeOnExec: Bool) -> FileOperation {
             var o = make(op)
             if succeeded {
                 let names = makeNames()
-                let free = t.table.lowestFree(2)
-                t.table.open(free[0], name: names.0, closeOnExec: closeOnExec)
-                t.table.open(free[1], name: names.1, closeOnExec: closeOnExec)
-                o.handle = free[0]
+                var handles = t.table.lowestFree(2)
+                if let b = s.decoded.bytes(slot, at: .exit), b.count >= 8 {
+                    let fd = { (at: Int) in Int(Int32(bitPattern: UInt32(b[at]) | UInt32(b[at + 1]) << 8 | UInt32(b[at + 2]) << 16 | UInt32(b[at + 3]) << 24)) }
+                    handles = [fd(0), fd(4)]
+                } else {
+                    o.inferred = true
+                }
+                t.table.open(handles[0], name: names.0, closeOnExec: closeOnExec)
+                t.table.open(handles[1], name: names.1, closeOnExec: closeOnExec)
+                o.handle = handles[0]
                 o.name = names.0
-                o.target = free[1]
+                o.target = handles[1]
                 o.targetName = names.1
-                o.inferred = true
             }
             return o
         }
@@ -397,7 +404,7 @@ struct FileOperationTracker {
 
         // MARK: pipes and sockets
         case "pipe", "pipe2":
-            return [pair("pipe", {
+            return [pair("pipe", slot: 0, {
                 pipes += 1
                 return ("pipe#\(pipes):read", "pipe#\(pipes):write")
             }, closeOnExec: call == "pipe2" && arg(1) & cloexec != 0)]
@@ -412,7 +419,7 @@ struct FileOperationTracker {
                     o.name = "socket#\(sockets)"
                 }
             } else {
-                o = pair("socket", {
+                o = pair("socket", slot: 3, {
                     sockets += 2
                     return ("socket#\(sockets - 1)", "socket#\(sockets)")
                 }, closeOnExec: arg(1) & FileOperationLog.sockCloexec != 0)
