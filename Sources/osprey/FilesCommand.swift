@@ -23,8 +23,9 @@ struct FilesCommand: ParsableCommand {
             directory handle or the working directory, when the trace showed them), `pipe#N:read`, \
             `socket#N`, or `?` for a handle the trace never showed being opened. Handle tables follow fork \
             (children copy their parent's), execve (close-on-exec handles close) and dup2. The trace does not \
-            hold the two numbers pipe() and socketpair() return in memory: they are worked out as the two \
-            lowest numbers not in use (the kernel's rule), and marked "inferred" in --json.
+            hold the two numbers socketpair() returns in memory (nor pipe()'s, when traced with decode=off): \
+            they are worked out as the two lowest numbers not in use (the kernel's rule), and marked \
+            "inferred" in --json.
 
             --opened lists each file a process opened by path once: its name, and every mode and handle \
             (or error) it was opened with:
@@ -38,11 +39,7 @@ struct FilesCommand: ParsableCommand {
     @Argument(help: "A trace written by `osprey trace`.")
     var trace: String
 
-    @Option(name: .long, help: "Only this process id.")
-    var pid: Int?
-
-    @Option(name: .long, help: "Only processes with this name (comm).")
-    var comm: String?
+    @OptionGroup var only: ProcessFilter
 
     @Flag(name: .long, help: "List each file a process opened once, with its modes and handles, instead of every operation.")
     var opened = false
@@ -53,7 +50,7 @@ struct FilesCommand: ParsableCommand {
     func run() throws {
         let file = try loadTrace(trace)
         let operations = FileOperationLog.operations(in: file).filter {
-            (pid == nil || $0.pid == pid) && (comm == nil || $0.comm == comm)
+            only.matches(pid: $0.pid, comm: $0.comm)
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -45,11 +45,7 @@ struct SyscallsCommand: ParsableCommand {
     @Argument(help: "A trace written by `osprey trace`.")
     var trace: String
 
-    @Option(name: .long, help: "Only this process id.")
-    var pid: Int?
-
-    @Option(name: .long, help: "Only processes with this name (comm).")
-    var comm: String?
+    @OptionGroup var only: ProcessFilter
 
     @Flag(name: .customShort("f"), help: "Start each line with the pid (strace -f's form).")
     var followForks = false
@@ -57,9 +53,21 @@ struct SyscallsCommand: ParsableCommand {
     func run() throws {
         let file = try loadTrace(trace)
         for s in file.syscalls.sorted(by: { $0.entry < $1.entry }) where s.end != "child" {
-            if let pid, s.pid != pid { continue }
-            if let comm, s.comm != comm { continue }
+            if !only.matches(pid: s.pid, comm: s.comm) { continue }
             print(SyscallLineFormatter.line(s, withPID: followForks))
         }
+    }
+}
+
+/// `--pid` and `--comm`, shared by the views.
+struct ProcessFilter: ParsableArguments {
+    @Option(name: .long, help: "Only this process id.")
+    var pid: Int?
+
+    @Option(name: .long, help: "Only processes with this name (comm).")
+    var comm: String?
+
+    func matches(pid: Int?, comm: String?) -> Bool {
+        (self.pid == nil || pid == self.pid) && (self.comm == nil || comm == self.comm)
     }
 }

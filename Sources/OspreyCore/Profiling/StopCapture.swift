@@ -46,7 +46,7 @@ public struct CapturedStop: Sendable {
 
     private static func json(_ page: MemoryCapture.Page) -> JSONValue {
         guard let runs = page.runs else { return .object([("page", .string(hex(page.number))), ("unreadable", .bool(true))]) }
-        return .object([("page", .string(hex(page.number))), ("runs", .array(runs.map { .array([.int($0.offset), .string(hex($0.bytes))]) }))])
+        return .object([("page", .string(hex(page.number))), ("runs", .array(runs.map { .array([.int($0.offset), .string(HexBytes.encode($0.bytes))]) }))])
     }
 
     private static func page(_ json: JSONValue) throws(CaptureError) -> MemoryCapture.Page {
@@ -55,7 +55,7 @@ public struct CapturedStop: Sendable {
         var runs: [(offset: Int, bytes: [UInt8])] = []
         for run in json["runs"]?.arrayValue ?? [] {
             guard let pair = run.arrayValue, pair.count == 2, let offset = pair[0].intValue, (0..<4096).contains(offset),
-                  let bytes = pair[1].stringValue.flatMap(bytes(hex:)), offset + bytes.count <= 4096
+                  let bytes = pair[1].stringValue.flatMap(HexBytes.decode), offset + bytes.count <= 4096
             else { throw CaptureError("page \(hex(number)): a run is not [offset, \"hex\"] inside the page") }
             runs.append((offset, bytes))
         }
@@ -97,8 +97,8 @@ extension ObservedCall {
         .object([
             ("name", .string(name)), ("args", .array((0..<SyscallArguments.count).map { .string(hex(args[$0])) })),
             ("result", result.map { .int(Int($0)) } ?? .null),
-            ("path", path.map { .string(hex($0)) } ?? .null), ("argv", .array(argv.map { .string(hex($0)) })),
-            ("socket_address", .string(hex(socketAddress))), ("stat_buffer", .string(hex(statBuffer))),
+            ("path", path.map { .string(HexBytes.encode($0)) } ?? .null), ("argv", .array(argv.map { .string(HexBytes.encode($0)) })),
+            ("socket_address", .string(HexBytes.encode(socketAddress))), ("stat_buffer", .string(HexBytes.encode(statBuffer))),
             ("clone_flags", .string(hex(cloneFlags))), ("child_thread_pointer", .string(hex(childThreadPointer))),
             ("stack_pointer", .string(hex(stackPointer))), ("return_address", .string(hex(returnAddress))),
         ])
@@ -112,10 +112,10 @@ extension ObservedCall {
         for a in args { values.append(try uint(a, "args")) }
         self.init(name: name, args: SyscallArguments(values))
         result = json["result"]?.intValue.map(Int64.init)
-        path = json["path"]?.stringValue.flatMap(bytes(hex:))
-        argv = (json["argv"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(bytes(hex:)) }
-        socketAddress = json["socket_address"]?.stringValue.flatMap(bytes(hex:)) ?? []
-        statBuffer = json["stat_buffer"]?.stringValue.flatMap(bytes(hex:)) ?? []
+        path = json["path"]?.stringValue.flatMap(HexBytes.decode)
+        argv = (json["argv"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(HexBytes.decode) }
+        socketAddress = json["socket_address"]?.stringValue.flatMap(HexBytes.decode) ?? []
+        statBuffer = json["stat_buffer"]?.stringValue.flatMap(HexBytes.decode) ?? []
         cloneFlags = try uint(json["clone_flags"], "clone_flags")
         childThreadPointer = try uint(json["child_thread_pointer"], "child_thread_pointer")
         stackPointer = try uint(json["stack_pointer"], "stack_pointer")
@@ -125,39 +125,6 @@ extension ObservedCall {
 
 private func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
 
-private let hexDigits = Array("0123456789abcdef".utf8)
-
-private func hex(_ bytes: [UInt8]) -> String {
-    var out: [UInt8] = []
-    out.reserveCapacity(bytes.count * 2)
-    for b in bytes {
-        out.append(hexDigits[Int(b >> 4)])
-        out.append(hexDigits[Int(b & 15)])
-    }
-    return String(decoding: out, as: UTF8.self)
-}
-
-private func bytes(hex text: String) -> [UInt8]? {
-    let utf8 = Array(text.utf8)
-    guard utf8.count % 2 == 0 else { return nil }
-    func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: c - 0x30
-        case 0x61...0x66: c - 0x61 + 10
-        case 0x41...0x46: c - 0x41 + 10
-        default: nil
-        }
-    }
-    var out: [UInt8] = []
-    out.reserveCapacity(utf8.count / 2)
-    var i = 0
-    while i < utf8.count {
-        guard let hi = nibble(utf8[i]), let lo = nibble(utf8[i + 1]) else { return nil }
-        out.append(hi << 4 | lo)
-        i += 2
-    }
-    return out
-}
 
 /// A `"0x…"` string (or a non-negative integer) as a 64-bit value.
 private func uint(_ json: JSONValue?, _ name: String) throws(CaptureError) -> UInt64 {
