@@ -40,7 +40,16 @@ struct SyscallsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "syscalls",
         abstract: "Print a trace's system calls one per line, in strace's syntax.",
-        discussion: "Lines come in the order calls were made (strace's order); -f puts the pid in front, as `strace -f` does.")
+        discussion: """
+            Lines come in the order calls were made (strace's order); -f puts the pid in front, as \
+            `strace -f` does. Arguments are shown as strace shows them, from the memory the trace \
+            captured (its `decoded` field): strings and buffers quoted, structs such as stat, \
+            sockaddr, sigaction and pollfd spelled out, flags and errors by name. What the trace \
+            did not capture (an output of a failed call, an unreadable page, a trace made with \
+            decode=off) shows as its address, as strace shows a pointer it cannot read.
+
+            Example: osprey syscalls trace.jsonl -f --comm cat
+            """)
 
     @Argument(help: "A trace written by `osprey trace`.")
     var trace: String
@@ -50,11 +59,18 @@ struct SyscallsCommand: ParsableCommand {
     @Flag(name: .customShort("f"), help: "Start each line with the pid (strace -f's form).")
     var followForks = false
 
+    @Option(name: .customShort("s"), help: "Bytes of each string and buffer to show (strace -s; the trace keeps 32 unless traced with buffer_bytes=N).")
+    var stringLimit = 32
+
+    func validate() throws {
+        guard stringLimit >= 0 else { throw ValidationError("-s takes a number of bytes, 0 or more") }
+    }
+
     func run() throws {
         let file = try loadTrace(trace)
         for s in file.syscalls.sorted(by: { $0.entry < $1.entry }) where s.end != "child" {
             if !only.matches(pid: s.pid, comm: s.comm) { continue }
-            print(SyscallLineFormatter.line(s, withPID: followForks))
+            print(SyscallLineFormatter.line(s, withPID: followForks, stringLimit: stringLimit))
         }
     }
 }
