@@ -321,7 +321,7 @@ struct FileOperationTracker {
             let whence = call == "lseek" ? arg(2) : arg(4)
             o.offset = call == "lseek" ? Int64(bitPattern: arg(1)) : Int64(bitPattern: arg(1) << 32 | arg(2))
             if is32 && call == "lseek" { o.offset = Int64(Int32(truncatingIfNeeded: arg(1))) }
-            o.whence = ["SET", "CUR", "END", "DATA", "HOLE"][safe: Int(whence)] ?? String(whence)
+            o.whence = ["SET", "CUR", "END", "DATA", "HOLE"][safe: Int(min(whence, 5))] ?? String(whence)
             if succeeded { t.table.noteInUse(fd(0)) }
             return [o]
 

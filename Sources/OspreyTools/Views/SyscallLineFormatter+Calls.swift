@@ -52,7 +52,7 @@ extension FormattedCall {
             if let b = s.decoded.bytes(3, at: .entry), b.count == 4, raw(4) == 4 {
                 value = "[\(Self.int32(b, 0))]"
             } else {
-                value = s.decoded.bytes(3, at: .entry).map { StraceRender.quoted($0, limit: limit, total: Int(raw(4))) } ?? pointer(3)
+                value = s.decoded.bytes(3, at: .entry).map { StraceRender.quoted($0, limit: limit, total: count(4)) } ?? pointer(3)
             }
             return [String(int(0)), StraceConstants.socketLevel(level), StraceConstants.socketOption(level: level, name: Int(int(2))), value, String(int(4))]
         case "shutdown":
@@ -78,7 +78,7 @@ extension FormattedCall {
             return [pointer(0), String(raw(1)), LinuxConstants.format(raw(2), .prot, abi: abi), LinuxConstants.format(raw(3), .map, abi: abi),
                     String(int(4)), raw(5) == 0 ? "0" : "0x" + String(raw(5), radix: 16)]
         case "ppoll":
-            let fds = s.decoded.bytes(0).flatMap { StraceRender.pollfds($0, count: Int(raw(1))) } ?? pointer(0)
+            let fds = s.decoded.bytes(0).flatMap { StraceRender.pollfds($0, count: count(1)) } ?? pointer(0)
             let timeout = s.decoded.bytes(2, at: .entry).flatMap(StraceRender.timespec) ?? pointer(2)
             return [fds, String(raw(1)), timeout, sigset(3, .entry), String(raw(4))]
         default:

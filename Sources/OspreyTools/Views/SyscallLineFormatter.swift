@@ -50,6 +50,9 @@ struct FormattedCall {
         return abi == .i386 ? v & 0xFFFF_FFFF : v
     }
 
+    /// Argument `i` as a length or count, bounded (the guest may pass anything).
+    func count(_ i: Int) -> Int { Int(min(raw(i), UInt64(Int32.max))) }
+
     /// Argument `i` as a C `int`.
     func int(_ i: Int) -> Int64 { Int64(Int32(truncatingIfNeeded: raw(i))) }
 
@@ -97,7 +100,7 @@ struct FormattedCall {
             return "[" + shown.joined(separator: ", ") + "]"
         case .bufferIn(let length):
             guard let bytes = s.decoded.bytes(i, at: .entry) else { return pointer(i) }
-            return StraceRender.quoted(bytes, limit: limit, total: Int(min(raw(length), UInt64(Int.max))))
+            return StraceRender.quoted(bytes, limit: limit, total: count(length))
         case .bufferOut:
             guard succeeded, let bytes = s.decoded.bytes(i, at: .exit) else { return pointer(i) }
             return StraceRender.quoted(bytes, limit: limit, total: Int(s.result ?? 0))
@@ -109,7 +112,7 @@ struct FormattedCall {
         case .iovec(let count, let output):
             return iovecs(i, count: count, output: output)
         case .pollfds(let count):
-            return s.decoded.bytes(i).flatMap { StraceRender.pollfds($0, count: Int(raw(count))) } ?? pointer(i)
+            return s.decoded.bytes(i).flatMap { StraceRender.pollfds($0, count: self.count(count)) } ?? pointer(i)
         case .structOut(let type):
             guard succeeded, let bytes = s.decoded.bytes(i, at: .exit) else { return pointer(i) }
             let text = type == .statx ? StraceRender.statx(bytes) : StraceRender.stat(bytes, abi: abi)
@@ -193,10 +196,10 @@ struct FormattedCall {
         if r < 0 && r > -4096 { return Self.errorText(Int(-r)) }
         switch name {
         case _ where Self.addressResults.contains(name): return "0x" + String(UInt64(bitPattern: r), radix: 16)
-        case "umask": return Self.octal(UInt64(r))
+        case "umask": return Self.octal(UInt64(bitPattern: r))
         case "poll", "ppoll":
             if r == 0 { return "0 (Timeout)" }
-            if let b = s.decoded.bytes(0, at: .exit), let revents = StraceRender.pollRevents(b, count: Int(raw(1))) {
+            if let b = s.decoded.bytes(0, at: .exit), let revents = StraceRender.pollRevents(b, count: count(1)) {
                 return "\(r) (\(revents))"
             }
             return String(r)

@@ -82,4 +82,24 @@ struct SyscallLineFormatterTests {
         #expect(call("fcntl", args: [3, 2, 1], result: 0) == "fcntl(3, F_SETFD, FD_CLOEXEC) = 0")
         #expect(call("arch_prctl", args: [0x1002, 0x469e400], result: 0) == "arch_prctl(ARCH_SET_FS, 0x469e400) = 0")
     }
+
+    /// Guest memory and registers are untrusted: every call of both ABIs, with all-ones
+    /// arguments and short or garbage captures in every slot, formats without trapping.
+    @Test func anyArgumentsAndCapturesFormatWithoutTrapping() {
+        let garbage: [CapturedValue] = [.bytes([]), .bytes([0xff, 0xff, 0xff]), .bytes([UInt8](repeating: 0xff, count: 300)),
+                                        .strings([[0xff]], count: Int(Int32.max)), .entries(-1), .unreadable,
+                                        .iovecs([CapturedIOVec(base: .max, length: .max, bytes: [0xff])])]
+        for (abi, table) in [("x86_64", LinuxSyscallSignatures.x86_64), ("aarch64", LinuxSyscallSignatures.aarch64)] {
+            for name in table.keys {
+                for value in garbage {
+                    let slots = Dictionary(uniqueKeysWithValues: (0..<6).map { ($0, value) })
+                    for result: Int64? in [nil, -1, 0, Int64.max, Int64.min] {
+                        let line = call(name, abi: abi, args: Array(repeating: .max, count: 6), entry: slots, exit: slots,
+                                        frame: .signalFrame(mask: .max, result: .max), result: result)
+                        #expect(line.hasPrefix(name + "("))
+                    }
+                }
+            }
+        }
+    }
 }

@@ -80,11 +80,7 @@ extension StraceRender {
     public static func rlimit(_ b: [UInt8]) -> String? {
         let r = StraceBytes(b)
         guard let cur = r.u64(0), let max = r.u64(8) else { return nil }
-        func limit(_ v: UInt64) -> String {
-            if v == UInt64.max { return "RLIM64_INFINITY" }
-            return v > 1024 && v % 1024 == 0 ? "\(v / 1024)*1024" : String(v)
-        }
-        return "{rlim_cur=\(limit(cur)), rlim_max=\(limit(max))}"
+        return rlimitText(cur, max, infinity: UInt64.max, named: "RLIM64_INFINITY")
     }
 
     /// i386's 32-bit `struct rlimit` (`getrlimit`, `setrlimit`): like ``rlimit(_:)`` with
@@ -92,8 +88,12 @@ extension StraceRender {
     public static func rlimit32(_ b: [UInt8]) -> String? {
         let r = StraceBytes(b)
         guard let cur = r.u32(0), let max = r.u32(4) else { return nil }
-        func limit(_ v: UInt32) -> String {
-            if v == UInt32.max { return "RLIM_INFINITY" }
+        return rlimitText(UInt64(cur), UInt64(max), infinity: UInt64(UInt32.max), named: "RLIM_INFINITY")
+    }
+
+    private static func rlimitText(_ cur: UInt64, _ max: UInt64, infinity: UInt64, named: String) -> String {
+        func limit(_ v: UInt64) -> String {
+            if v == infinity { return named }
             return v > 1024 && v % 1024 == 0 ? "\(v / 1024)*1024" : String(v)
         }
         return "{rlim_cur=\(limit(cur)), rlim_max=\(limit(max))}"
