@@ -176,3 +176,39 @@ struct CaptureRuleTests {
         #expect(CaptureRule.rules(forCall: "getpid", abi: .x86_64).isEmpty)
     }
 }
+
+/// Memory where every byte reads 0xff: endless strings, huge lengths and counts.
+private struct AllOnesMemory: GuestMemory {
+    func read(at address: GuestAddress, into buffer: UnsafeMutableRawBufferPointer) -> Bool {
+        for i in buffer.indices { buffer[i] = 0xff }
+        return true
+    }
+}
+
+@Suite("Argument capture on hostile memory")
+struct ArgumentCaptureHostileTests {
+    /// Every call of both ABIs, all-ones arguments and memory: bounded, no trap.
+    @Test func everyCallIsBoundedOnAllOnesMemory() {
+        let capture = ArgumentCapture(bufferLimit: 32)
+        for abi in [SyscallABI.x86_64, .aarch64] {
+            let table = SyscallTable.linux(abi)
+            for number in 0..<Int64(table.count) where table.name(of: number) != nil {
+                var args = SyscallArguments()
+                for i in 0..<SyscallArguments.count { args[i] = .max }
+                var r = SyscallEntryRecord(
+                    vcpu: 0, abi: abi, number: number, args: args, pc: GuestAddress(0x1000), returnAddress: GuestAddress(0x1002),
+                    stackPointer: .max, addressSpace: AddressSpaceID(rawValue: 0x1000), threadPointer: 0)
+                capture.captureEntry(&r, memory: AllOnesMemory())
+                capture.captureExit(&r, result: .max, memory: AllOnesMemory())
+                for c in r.captures {
+                    switch c.value {
+                    case .bytes(let b): #expect(b.count <= 390)
+                    case .strings(let items, let count): #expect(items.count <= 32 && count <= 4096)
+                    case .iovecs(let v): #expect(v.count <= 32 && v.allSatisfy { $0.bytes.count <= 32 })
+                    default: break
+                    }
+                }
+            }
+        }
+    }
+}
