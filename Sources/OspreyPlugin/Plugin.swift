@@ -76,18 +76,29 @@ final class Plugin: @unchecked Sendable {
     }
 
     @inline(__always) func syscallEntered(vcpu: Int, data: UInt) {
-        guard vcpu < vcpus.count, let (pc, kind, ret) = SyscallSites.unpack(data) else { return }
+        guard vcpu < vcpus.count, var (pc, kind, ret) = SyscallSites.unpack(data) else { return }
+        let registers = QemuRegisterReader(registers: vcpus[vcpu])
+        if let current = registers.read(architecture.programCounterRegister) {
+            // The block may be shared with another process's mapping of the same page.
+            let running = SharedTranslation.runningAddress(translated: pc.rawValue, programCounter: current)
+            ret = GuestAddress(running &+ (ret.rawValue &- pc.rawValue))
+            pc = GuestAddress(running)
+        }
         guard let record = decoder.decodeEntry(
             instruction: kind, pc: pc, returnAddress: ret, vcpu: vcpu,
-            registers: QemuRegisterReader(registers: vcpus[vcpu]), memory: QemuGuestMemory())
+            registers: registers, memory: QemuGuestMemory())
         else { return }
         engine?.enter(record)
         profiling?.userEntry(vcpu: vcpu, record: record)
     }
 
     @inline(__always) func syscallReturned(vcpu: Int, pc: UInt) {
-        guard vcpu < vcpus.count,
-              let record = decoder.decodeReturn(pc: GuestAddress(UInt64(pc)), vcpu: vcpu, registers: QemuRegisterReader(registers: vcpus[vcpu]))
+        guard vcpu < vcpus.count else { return }
+        let registers = QemuRegisterReader(registers: vcpus[vcpu])
+        // The callback sits on the block's first instruction, where the program counter is
+        // exact even when the block is shared between mappings (SharedTranslation).
+        let running = registers.read(architecture.programCounterRegister) ?? UInt64(pc)
+        guard let record = decoder.decodeReturn(pc: GuestAddress(running), vcpu: vcpu, registers: registers)
         else { return }
         engine?.exit(record, memory: QemuGuestMemory())
         profiling?.userReturn(record: record)

@@ -1,9 +1,9 @@
 /// The guest registers Osprey reads, by the names QEMU's register API uses.
 public enum ArchRegister: Int, CaseIterable, Sendable {
     // x86-64
-    case rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp, r8, r9, r10, cr3, fsBase, cs, gsBase
+    case rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp, r8, r9, r10, cr3, fsBase, cs, gsBase, rip
     // AArch64
-    case x0, x1, x2, x3, x4, x5, x8, sp, ttbr0, tpidrEL0, spEL0, tpidrEL1
+    case x0, x1, x2, x3, x4, x5, x8, sp, ttbr0, tpidrEL0, spEL0, tpidrEL1, pc
 
     /// The name under which `qemu_plugin_get_registers()` lists this register.
     public var qemuName: String {
@@ -23,6 +23,8 @@ public enum ArchRegister: Int, CaseIterable, Sendable {
         case .fsBase: "fs_base"
         case .cs: "cs"
         case .gsBase: "gs_base"
+        case .rip: "rip"
+        case .pc: "pc"
         case .x0: "x0"
         case .x1: "x1"
         case .x2: "x2"
@@ -50,8 +52,8 @@ public enum ArchRegister: Int, CaseIterable, Sendable {
     /// The registers an architecture needs for system-call tracing.
     public static func needed(by architecture: Architecture) -> [ArchRegister] {
         switch architecture {
-        case .x86_64: [.rax, .rbx, .rcx, .rdx, .rsi, .rdi, .rbp, .rsp, .r8, .r9, .r10, .cr3, .fsBase, .cs]
-        case .aarch64: [.x0, .x1, .x2, .x3, .x4, .x5, .x8, .sp, .ttbr0, .tpidrEL0]
+        case .x86_64: [.rax, .rbx, .rcx, .rdx, .rsi, .rdi, .rbp, .rsp, .r8, .r9, .r10, .cr3, .fsBase, .cs, .rip]
+        case .aarch64: [.x0, .x1, .x2, .x3, .x4, .x5, .x8, .sp, .ttbr0, .tpidrEL0, .pc]
         }
     }
 }

@@ -79,4 +79,6 @@ extension Architecture {
     public var pageTableRootRegister: ArchRegister { self == .x86_64 ? .cr3 : .ttbr0 }
     /// The register holding the user thread pointer (TLS base), distinct per thread.
     public var threadPointerRegister: ArchRegister { self == .x86_64 ? .fsBase : .tpidrEL0 }
+    /// The program counter (see ``SharedTranslation`` for what it holds at a callback).
+    public var programCounterRegister: ArchRegister { self == .x86_64 ? .rip : .pc }
 }
