@@ -20,6 +20,11 @@ public enum LinuxConstants {
         ]
     }
 
+    /// `O_*` bits without an access mode (`pipe2`, `dup3`): `O_CLOEXEC`, or `0`.
+    public static func openFlagBits(_ value: UInt64, abi: SyscallABI) -> String {
+        bits(value, openFlagNames(abi))
+    }
+
     /// `O_RDONLY|O_CLOEXEC`, as strace prints open flags.
     public static func openFlags(_ value: UInt64, abi: SyscallABI) -> String {
         let access = ["O_RDONLY", "O_WRONLY", "O_RDWR", "0x3"][Int(value & 3)]

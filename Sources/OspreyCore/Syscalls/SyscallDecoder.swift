@@ -35,7 +35,7 @@ public struct SyscallDecoder: Sendable {
             stackPointer: sp, addressSpace: architecture.addressSpace(fromRoot: root), threadPointer: tp)
         let table = SyscallTable.linux(abi)
         for index in table.pathArguments(of: number) {
-            record.strings.append(readString(argument: index, at: args[index], memory: memory))
+            record.strings.append(DecodedString.read(argument: index, at: args[index], memory: memory, limit: pathLimit))
         }
         capture?.captureEntry(&record, memory: memory)
         if table.traits(of: number).contains(.forksChild) {
@@ -55,13 +55,6 @@ public struct SyscallDecoder: Sendable {
         return SyscallReturnRecord(
             vcpu: vcpu, pc: pc, stackPointer: sp, addressSpace: architecture.addressSpace(fromRoot: root),
             threadPointer: tp, rawResult: result)
-    }
-
-    private func readString(argument: Int, at address: UInt64, memory: some GuestMemory) -> DecodedString {
-        guard address != 0, let (bytes, truncated) = memory.readCString(at: GuestAddress(address), limit: pathLimit) else {
-            return DecodedString(argument: argument, bytes: [], unreadable: true)
-        }
-        return DecodedString(argument: argument, bytes: bytes, truncated: truncated)
     }
 
     private func decodeClone(_ record: inout SyscallEntryRecord, name: String, memory: some GuestMemory) {
@@ -84,5 +77,16 @@ public struct SyscallDecoder: Sendable {
             record.childStack = record.args[1]
             record.childTIDPointer = record.abi == .x86_64 ? record.args[3] : record.args[4]
         }
+    }
+}
+
+extension DecodedString {
+    /// The string argument `argument` points at (`address`), read now: unreadable when the
+    /// pointer is NULL or its first byte cannot be read.
+    public static func read(argument: Int, at address: UInt64, memory: some GuestMemory, limit: Int) -> DecodedString {
+        guard address != 0, let (bytes, truncated) = memory.readCString(at: GuestAddress(address), limit: limit) else {
+            return DecodedString(argument: argument, bytes: [], unreadable: true)
+        }
+        return DecodedString(argument: argument, bytes: bytes, truncated: truncated)
     }
 }

@@ -48,9 +48,9 @@ public struct TraceDecoded: Sendable, Equatable {
     /// One captured value; nil for a shape this reader does not know (newer writers).
     static func value(_ o: [String: Any]) -> CapturedValue? {
         if o["unreadable"] as? Bool == true { return .unreadable }
-        if let hex = o["hex"] as? String { return bytes(hex).map(CapturedValue.bytes) }
+        if let hex = o["hex"] as? String { return HexBytes.decode(hex).map(CapturedValue.bytes) }
         if let count = o["count"] as? Int {
-            let items = ((o["items"] as? [String]) ?? []).compactMap(bytes)
+            let items = ((o["items"] as? [String]) ?? []).compactMap(HexBytes.decode)
             return .strings(items, count: count)
         }
         if let iov = o["iov"] as? [[String: Any]] {
@@ -58,7 +58,7 @@ public struct TraceDecoded: Sendable, Equatable {
                 CapturedIOVec(
                     base: (v["base"] as? String).flatMap(TraceReader.hex) ?? 0,
                     length: (v["len"] as? NSNumber)?.uint64Value ?? 0,
-                    bytes: (v["hex"] as? String).flatMap(bytes) ?? [])
+                    bytes: (v["hex"] as? String).flatMap(HexBytes.decode) ?? [])
             })
         }
         if let n = o["entries"] as? Int { return .entries(n) }
@@ -67,6 +67,4 @@ public struct TraceDecoded: Sendable, Equatable {
         }
         return nil
     }
-
-    static func bytes(_ hex: String) -> [UInt8]? { HexBytes.decode(hex) }
 }

@@ -258,9 +258,8 @@ struct FileOperationTracker {
             if succeeded {
                 let names = makeNames()
                 var handles = t.table.lowestFree(2)
-                if let b = s.decoded.bytes(slot, at: .exit), b.count >= 8 {
-                    let fd = { (at: Int) in Int(Int32(bitPattern: UInt32(b[at]) | UInt32(b[at + 1]) << 8 | UInt32(b[at + 2]) << 16 | UInt32(b[at + 3]) << 24)) }
-                    handles = [fd(0), fd(4)]
+                if let b = s.decoded.bytes(slot, at: .exit).map(StraceBytes.init), let first = b.i32(0), let second = b.i32(4) {
+                    handles = [Int(first), Int(second)]
                 } else {
                     o.inferred = true
                 }

@@ -10,9 +10,6 @@ extension FormattedCall {
             return []
         case "rt_sigprocmask":
             return [StraceConstants.sigprocmaskHow(Int(int(0))), sigset(1, .entry), sigset(2, .exit), String(raw(3))]
-        case "rt_sigaction":
-            // A failed call shows the old action's address; the new one was read at entry.
-            return nil
         case "prctl":
             let option = Int(int(0))
             let head = StraceConstants.prctlOption(option)
@@ -35,7 +32,7 @@ extension FormattedCall {
             }
             return [String(int(0)), requestName, pointer(2)]
         case "umask":
-            return [Self.octal(raw(0) & 0o777)]
+            return [StraceXlat.octal3(raw(0) & 0o777)]
         case "pipe2":
             return [argument(0, .fdPairOut, name: "fildes"), openFlagsWithoutAccessMode(raw(1))]
         case "dup3":
@@ -49,8 +46,8 @@ extension FormattedCall {
         case "setsockopt":
             let level = Int(int(1))
             let value: String
-            if let b = s.decoded.bytes(3, at: .entry), b.count == 4, raw(4) == 4 {
-                value = "[\(Self.int32(b, 0))]"
+            if let b = s.decoded.bytes(3, at: .entry), b.count == 4, raw(4) == 4, let int = StraceBytes(b).i32(0) {
+                value = "[\(int)]"
             } else {
                 value = s.decoded.bytes(3, at: .entry).map { StraceRender.quoted($0, limit: limit, total: count(4)) } ?? pointer(3)
             }
@@ -114,7 +111,7 @@ extension FormattedCall {
 
     /// `pipe2`'s and `dup3`'s flags: `O_CLOEXEC`, or `0`.
     func openFlagsWithoutAccessMode(_ v: UInt64) -> String {
-        v == 0 ? "0" : String(LinuxConstants.openFlags(v, abi: abi).dropFirst("O_RDONLY|".count))
+        LinuxConstants.openFlagBits(v, abi: abi)
     }
 
     /// A signal set argument: `[CHLD]`, `~[]`, or NULL / the address when not captured.

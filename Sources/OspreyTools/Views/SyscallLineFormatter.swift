@@ -57,9 +57,7 @@ struct FormattedCall {
     func int(_ i: Int) -> Int64 { Int64(Int32(truncatingIfNeeded: raw(i))) }
 
     /// Argument `i` as strace prints a pointer: `NULL` or hex.
-    func pointer(_ i: Int) -> String { Self.address(raw(i)) }
-
-    static func address(_ v: UInt64) -> String { v == 0 ? "NULL" : "0x" + String(v, radix: 16) }
+    func pointer(_ i: Int) -> String { StraceRender.address(raw(i)) }
 
     var succeeded: Bool { (s.result ?? -1) >= 0 && s.end != "unfinished" }
 
@@ -89,7 +87,7 @@ struct FormattedCall {
         case .fd, .signed, .pid: return String(int(i))
         case .dirfd: return int(i) == -100 ? "AT_FDCWD" : String(int(i))
         case .unsigned: return String(value)
-        case .mode: return Self.octal(value)
+        case .mode: return StraceXlat.octal3(value)
         case .signal: return LinuxConstants.signalName(Int(int(i))) ?? String(int(i))
         case .flags(let family): return LinuxConstants.format(value, family, abi: abi)
         case .stringArray:
@@ -120,11 +118,13 @@ struct FormattedCall {
         case .structPointer(let type):
             return structPointer(i, type: type)
         case .fdPairOut:
-            guard succeeded, let b = s.decoded.bytes(i, at: .exit), b.count >= 8 else { return pointer(i) }
-            return StraceRender.intArray([Self.int32(b, 0), Self.int32(b, 4)])
+            guard succeeded, let b = s.decoded.bytes(i, at: .exit).map(StraceBytes.init),
+                  let read = b.i32(0), let write = b.i32(4) else { return pointer(i) }
+            return StraceRender.intArray([read, write])
         case .waitStatusOut:
-            guard (s.result ?? 0) > 0, let b = s.decoded.bytes(i, at: .exit), b.count >= 4 else { return pointer(i) }
-            return StraceRender.waitStatus(Self.int32(b, 0))
+            guard (s.result ?? 0) > 0, let status = s.decoded.bytes(i, at: .exit).flatMap({ StraceBytes($0).i32(0) })
+            else { return pointer(i) }
+            return StraceRender.waitStatus(status)
         case .pointer:
             if let length = socketLengthPointer(i) { return length }
             return pointer(i)
@@ -152,10 +152,8 @@ struct FormattedCall {
     /// `accept`'s and `getsockname`'s address length: `[16]`, or `[128 => 16]` when the
     /// kernel changed it.
     func socketLengthPointer(_ i: Int) -> String? {
-        guard raw(i) != 0, case .bytes(let before)? = s.decoded.entry[i], before.count >= 4 else { return nil }
-        let entry = Self.int32(before, 0)
-        guard succeeded, case .bytes(let after)? = s.decoded.exit[i], after.count >= 4 else { return "[\(entry)]" }
-        let exit = Self.int32(after, 0)
+        guard raw(i) != 0, let entry = s.decoded.bytes(i, at: .entry).flatMap({ StraceBytes($0).i32(0) }) else { return nil }
+        guard succeeded, let exit = s.decoded.bytes(i, at: .exit).flatMap({ StraceBytes($0).i32(0) }) else { return "[\(entry)]" }
         return exit == entry ? "[\(exit)]" : "[\(entry) => \(exit)]"
     }
 
@@ -166,24 +164,12 @@ struct FormattedCall {
         let shown = vecs.map { v -> String in
             let filled = output ? min(v.length, remaining) : v.length
             if output { remaining -= filled }
-            let base = output && filled == 0 && v.length > 0 ? Self.address(v.base)
+            let base = output && filled == 0 && v.length > 0 ? StraceRender.address(v.base)
                 : StraceRender.quoted(v.bytes, limit: limit, total: Int(min(filled, UInt64(Int.max))))
             return "{iov_base=\(base), iov_len=\(v.length)}"
         }
         let total = raw(count)
         return "[" + shown.joined(separator: ", ") + (total > UInt64(vecs.count) ? ", ..." : "") + "]"
-    }
-
-    static func int32(_ b: [UInt8], _ at: Int) -> Int32 {
-        guard at + 4 <= b.count else { return 0 }
-        return Int32(bitPattern: UInt32(b[at]) | UInt32(b[at + 1]) << 8 | UInt32(b[at + 2]) << 16 | UInt32(b[at + 3]) << 24)
-    }
-
-    /// A mode the way strace prints it (`%#03o`): `000`, `022`, `0644`, `0100644`.
-    static func octal(_ v: UInt64) -> String {
-        let digits = String(v, radix: 8)
-        let prefixed = v == 0 ? "0" : "0" + digits
-        return String(repeating: "0", count: max(0, 3 - prefixed.count)) + prefixed
     }
 
     // MARK: results
@@ -196,7 +182,7 @@ struct FormattedCall {
         if r < 0 && r > -4096 { return Self.errorText(Int(-r)) }
         switch name {
         case _ where Self.addressResults.contains(name): return "0x" + String(UInt64(bitPattern: r), radix: 16)
-        case "umask": return Self.octal(UInt64(bitPattern: r))
+        case "umask": return StraceXlat.octal3(UInt64(bitPattern: r))
         case "poll", "ppoll":
             if r == 0 { return "0 (Timeout)" }
             if let b = s.decoded.bytes(0, at: .exit), let revents = StraceRender.pollRevents(b, count: count(1)) {

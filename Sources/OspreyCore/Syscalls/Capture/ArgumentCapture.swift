@@ -51,11 +51,10 @@ public struct ArgumentCapture: Sendable {
     /// call) is read again now.
     public func captureExit(_ record: inout SyscallEntryRecord, result: Int64, memory: some GuestMemory) {
         for i in record.strings.indices where record.strings[i].unreadable {
-            let s = record.strings[i]
-            let address = s.argument < SyscallArguments.count ? record.args[s.argument] : 0
-            if address != 0, let (bytes, truncated) = memory.readCString(at: GuestAddress(address), limit: 4096) {
-                record.strings[i] = DecodedString(argument: s.argument, bytes: bytes, truncated: truncated)
-            }
+            let argument = record.strings[i].argument
+            let address = argument < SyscallArguments.count ? record.args[argument] : 0
+            let again = DecodedString.read(argument: argument, at: address, memory: memory, limit: 4096)
+            if !again.unreadable { record.strings[i] = again }
         }
         let rules = rules(abi: record.abi, number: record.number)
         guard !rules.isEmpty else { return }

@@ -72,7 +72,7 @@ extension StraceRender {
     }
 
     /// strace's `printaddr`: `NULL` for 0, otherwise hex.
-    static func address(_ value: UInt64) -> String {
+    public static func address(_ value: UInt64) -> String {
         value == 0 ? "NULL" : "0x" + String(value, radix: 16)
     }
 
