@@ -17,6 +17,8 @@ final class Plugin: @unchecked Sendable {
     let engine: SyscallEngine<TraceFileWriter>?
     /// Profile generation or checking (mode=profile / mode=check).
     let profiling: ProfilingSession?
+    /// The OS object monitors (mode=trace with a profile).
+    let monitors: MonitorSession?
     let vcpus: [VCPURegisters]
     private let finished = Mutex(false)
     private let missingRegisters = Mutex<Set<String>>([])
@@ -40,8 +42,10 @@ final class Plugin: @unchecked Sendable {
                 w.field("vcpus", maxVCPUs)
                 w.field("mode", options.mode.rawValue)
             }
-            self.engine = SyscallEngine(sink: writer, capture: capture)
+            let engine = SyscallEngine(sink: writer, capture: capture)
+            self.engine = engine
             self.profiling = nil
+            self.monitors = try Self.monitorSession(architecture: architecture, options: options, vcpus: vcpus, engine: engine)
         case .profile, .check:
             var given: KernelProfile?
             if let path = options.profilePath, !path.isEmpty {
@@ -51,6 +55,7 @@ final class Plugin: @unchecked Sendable {
                 }
             }
             self.engine = nil
+            self.monitors = nil
             self.profiling = ProfilingSession(
                 architecture: architecture, purpose: options.mode == .check ? .check : .generate,
                 outputPath: options.outputPath ?? "", given: given, vcpus: vcpus,
@@ -58,10 +63,34 @@ final class Plugin: @unchecked Sendable {
         }
     }
 
+    /// The monitors, when a profile is given in trace mode and any monitor is on.
+    private static func monitorSession(
+        architecture: Architecture, options: PluginOptions, vcpus: [VCPURegisters], engine: SyscallEngine<TraceFileWriter>
+    ) throws -> MonitorSession? {
+        guard let path = options.profilePath, !path.isEmpty, !options.monitors.isEmpty else { return nil }
+        let profile = try KernelProfile(jsonText: try readFile(path))
+        guard profile.kernel.architecture == architecture else {
+            throw PluginOptions.ParseError(description: "osprey plugin: \(path) is a profile for \(profile.kernel.architecture.rawValue), not \(architecture.rawValue)")
+        }
+        guard let layout = LinuxLayout(profile: profile) else {
+            throw PluginOptions.ParseError(description: "osprey plugin: \(path) lacks the current task or the task fields (pid, tgid, comm, tasks, real_parent) the monitors need; make it again with `osprey profile`")
+        }
+        return MonitorSession(architecture: architecture, profile: profile, layout: layout, enabled: options.monitors, vcpus: vcpus, engine: engine)
+    }
+
+    /// The scoreboard entry that makes kernel blocks call back (profile or monitor stops).
+    var kernelStopFlag: qemu_plugin_u64? { profiling?.pending ?? monitors?.pending }
+
+    /// A kernel block ran with a stop pending on `vcpu`.
+    func kernelBlock(vcpu: Int, pc: UInt64) {
+        profiling?.kernelBlock(vcpu: vcpu, pc: pc)
+        monitors?.kernelBlock(vcpu: vcpu, pc: pc)
+    }
+
     func vcpuStarted(_ index: Int) {
         guard index < vcpus.count else { return }
         var wanted = ArchRegister.needed(by: architecture)
-        if profiling != nil { wanted += ArchRegister.kernelStop(for: architecture) }
+        if profiling != nil || monitors != nil { wanted += ArchRegister.kernelStop(for: architecture) }
         let missing = vcpus[index].load(wanted)
         if !missing.isEmpty {
             let new = missingRegisters.withLock { set in
@@ -90,6 +119,7 @@ final class Plugin: @unchecked Sendable {
         else { return }
         engine?.enter(record)
         profiling?.userEntry(vcpu: vcpu, record: record)
+        monitors?.userEntry(vcpu: vcpu, record: record)
     }
 
     @inline(__always) func syscallReturned(vcpu: Int, pc: UInt) {
@@ -102,6 +132,7 @@ final class Plugin: @unchecked Sendable {
         else { return }
         engine?.exit(record, memory: QemuGuestMemory())
         profiling?.userReturn(record: record)
+        monitors?.userReturn(vcpu: vcpu, record: record)
     }
 
     /// Ends the trace: pending calls become `unfinished`, then the footer. Idempotent.

@@ -38,12 +38,12 @@ func ospreySwiftPluginInstall(
     }
     qemu_plugin_register_vcpu_tb_trans_cb(id) { _, tb in
         guard let tb, let plugin = installed else { return }
-        if let profiling = plugin.profiling {
+        if let flag = plugin.kernelStopFlag {
             let start = qemu_plugin_tb_vaddr(tb)
             if !plugin.architecture.isUserAddress(start) {
                 qemu_plugin_register_vcpu_tb_exec_cond_cb(
-                    tb, { vcpu, data in installed?.profiling?.kernelBlock(vcpu: Int(vcpu), pc: UInt64(UInt(bitPattern: data))) },
-                    QEMU_PLUGIN_CB_R_REGS, QEMU_PLUGIN_COND_EQ, profiling.pending, 1, UnsafeMutableRawPointer(bitPattern: UInt(start)))
+                    tb, { vcpu, data in installed?.kernelBlock(vcpu: Int(vcpu), pc: UInt64(UInt(bitPattern: data))) },
+                    QEMU_PLUGIN_CB_R_REGS, QEMU_PLUGIN_COND_EQ, flag, 1, UnsafeMutableRawPointer(bitPattern: UInt(start)))
                 return
             }
         }

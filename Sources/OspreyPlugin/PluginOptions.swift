@@ -25,12 +25,15 @@ struct PluginOptions {
     var decode = true
     /// Bytes kept of each buffer argument.
     var bufferBytes = 32
+    /// `trace` mode with a profile: the OS object monitors to run (`processes`, `files`,
+    /// `modules`, `sockets`, joined by `+`; `all` or `none`). Processes always run when any does.
+    var monitors: MonitorInterest = [.processes, .files, .memory, .sockets]
 
     struct ParseError: Error, CustomStringConvertible {
         var description: String
     }
 
-    static let usage = "usage: -plugin libOspreyPlugin.so,out=FILE[,mode=trace|profile|check][,profile=P.json][,summary=on|off][,decode=on|off][,buffer_bytes=N][,capture=FILE][,capture_stops=N][,capture_from=N]"
+    static let usage = "usage: -plugin libOspreyPlugin.so,out=FILE[,mode=trace|profile|check][,profile=P.json][,summary=on|off][,decode=on|off][,buffer_bytes=N][,monitors=all|none|processes+files+modules+sockets][,capture=FILE][,capture_stops=N][,capture_from=N]"
 
     init(arguments: [String]) throws {
         for argument in arguments {
@@ -68,6 +71,20 @@ struct PluginOptions {
                     throw ParseError(description: "osprey plugin: buffer_bytes takes a number from 0 to 65536, not '\(value)'")
                 }
                 bufferBytes = n
+            case "monitors":
+                monitors = []
+                for name in value.split(separator: "+") {
+                    switch name {
+                    case "all": monitors = [.processes, .files, .memory, .sockets]
+                    case "none", "off": monitors = []
+                    case "processes": monitors.insert(.processes)
+                    case "files": monitors.formUnion([.processes, .files])
+                    case "modules": monitors.formUnion([.processes, .memory])
+                    case "sockets": monitors.formUnion([.processes, .files, .sockets])
+                    default:
+                        throw ParseError(description: "osprey plugin: unknown monitor '\(name)' (known: processes, files, modules, sockets, all, none)")
+                    }
+                }
             case "summary":
                 guard let b = Self.bool(value) else {
                     throw ParseError(description: "osprey plugin: summary takes on or off, not '\(value)'")

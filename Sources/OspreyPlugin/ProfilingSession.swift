@@ -103,22 +103,8 @@ final class ProfilingSession: @unchecked Sendable {
             qemu_plugin_u64_set(pending, UInt32(vcpu), 0)
             return
         }
-        let registers = QemuRegisterReader(registers: vcpus[vcpu])
-        let ready: Bool
-        var base: UInt64 = 0, current: UInt64 = 0, root: UInt64 = 0
-        switch architecture {
-        case .x86_64:
-            base = registers.read(.gsBase) ?? 0
-            root = registers.read(.cr3) ?? 0
-            var probe: UInt64 = 0
-            ready = !architecture.isUserAddress(base) && osprey_read_memory(base, &probe, 8)
-        case .aarch64:
-            current = registers.read(.spEL0) ?? 0
-            base = registers.read(.tpidrEL1) ?? 0
-            root = registers.read(.ttbr0) ?? 0
-            ready = current >> 48 == 0xFFFF
-        }
-        guard ready else {
+        let state = KernelEntryState.read(architecture, QemuRegisterReader(registers: vcpus[vcpu]))
+        guard let state else {
             entry.blocks += 1
             if entry.blocks > 64 {
                 armed[vcpu] = nil
@@ -131,8 +117,8 @@ final class ProfilingSession: @unchecked Sendable {
         armed[vcpu] = nil
         qemu_plugin_u64_set(pending, UInt32(vcpu), 0)
         let stop = KernelStop(
-            vcpu: vcpu, context: entry.context, call: entry.call, previous: entry.previous, perCPUBase: base,
-            currentRegister: current, pageTableRoot: root, kernelPC: pc)
+            vcpu: vcpu, context: entry.context, call: entry.call, previous: entry.previous, perCPUBase: state.perCPUBase,
+            currentRegister: state.currentRegister, pageTableRoot: state.pageTableRoot, kernelPC: pc)
         let finished = profiler.withLock { box -> Bool in
             box.stops += 1
             box.profiler.stop(stop, memory: QemuGuestMemory())

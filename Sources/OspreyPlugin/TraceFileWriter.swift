@@ -10,6 +10,7 @@ final class TraceFileWriter: EventSink {
     private let fd: Int32
     private var buffer: [UInt8] = []
     private var encoder = SyscallEventEncoder()
+    private var monitorLine = JSONLineWriter(capacity: 1024)
     private var lastFlush: Int64 = 0
     private(set) var closed = false
     private(set) var writeError: Int32 = 0
@@ -27,6 +28,13 @@ final class TraceFileWriter: EventSink {
     func emit(_ event: SyscallEvent) {
         guard !closed else { return }
         buffer.append(contentsOf: encoder.encode(event))
+        flushIfDue()
+    }
+
+    func emit(_ event: MonitorEvent, seq: UInt64) {
+        guard !closed else { return }
+        monitorLine.write(event, seq: seq)
+        buffer.append(contentsOf: monitorLine.bytes)
         flushIfDue()
     }
 

@@ -76,11 +76,22 @@ struct TraceCommand: ParsableCommand {
     @Option(name: .long, help: "Where to write the trace (JSON Lines).")
     var out: String
 
-    @Option(name: .long, help: "An introspection profile (kernel-structure monitors come with a later version; accepted and passed on).")
+    @Option(name: .long, help: "An introspection profile (`osprey profile`): turns on the OS object monitors (processes, files, modules, sockets read from the kernel's own structures).")
     var profile: String?
 
-    @Option(name: .long, help: "Comma-separated monitors. This version has: syscalls.")
-    var monitors: String = "syscalls"
+    @Option(name: .long, help: ArgumentHelp(
+        "Comma-separated monitors: syscalls, processes, files, modules, sockets, or all.",
+        discussion: "All but syscalls need --profile; with a profile the default is all of them."))
+    var monitors: String?
+
+    static let monitorNames = ["syscalls", "processes", "files", "modules", "sockets"]
+
+    /// The monitors asked for (all with a profile, syscalls alone without).
+    var chosenMonitors: [String] {
+        guard let monitors else { return profile == nil ? ["syscalls"] : Self.monitorNames }
+        let names = monitors.split(separator: ",").map(String.init)
+        return names.contains("all") ? Self.monitorNames : names
+    }
 
     @Option(name: .long, help: "Keep the guest's serial console in this file instead of printing it.")
     var console: String?
@@ -89,9 +100,11 @@ struct TraceCommand: ParsableCommand {
     var timeout: Int = 600
 
     func validate() throws {
-        let known: Set<String> = ["syscalls"]
-        for m in monitors.split(separator: ",").map(String.init) where !known.contains(m) {
-            throw ValidationError("monitor '\(m)' is not available in this version (available: syscalls)")
+        for m in chosenMonitors where !Self.monitorNames.contains(m) {
+            throw ValidationError("unknown monitor '\(m)' (available: \(Self.monitorNames.joined(separator: ", ")), all)")
+        }
+        if profile == nil, let object = chosenMonitors.first(where: { $0 != "syscalls" }) {
+            throw ValidationError("the \(object) monitor reads the kernel's structures and needs --profile (make one with `osprey profile`)")
         }
         if timeout <= 0 { throw ValidationError("--timeout must be positive") }
         if let profile, !FileManager.default.fileExists(atPath: profile) {
@@ -99,11 +112,18 @@ struct TraceCommand: ParsableCommand {
         }
     }
 
+    /// The plugin's `monitors=` option for the object monitors chosen.
+    var pluginMonitorOptions: [(String, String)] {
+        guard profile != nil else { return [] }
+        let objects = chosenMonitors.filter { $0 != "syscalls" }
+        return [("monitors", objects.isEmpty ? "none" : objects.joined(separator: "+"))]
+    }
+
     func run() throws {
         do {
             let result = try machine.run(
                 mode: "trace", output: out, profile: profile, console: console, timeout: timeout,
-                kept: "the trace written so far")
+                kept: "the trace written so far", pluginOptions: pluginMonitorOptions)
             Diagnostics.note(String(format: "trace written to %@ (%.1f s)", out, result.wallSeconds))
         } catch let error as OspreyError {
             Diagnostics.error(error.description)

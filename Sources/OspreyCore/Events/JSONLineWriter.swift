@@ -28,6 +28,14 @@ public struct JSONLineWriter {
         bytes.append(UInt8(ascii: ":"))
     }
 
+    /// A key known only at run time (monitor event fields).
+    public mutating func key(dynamic k: String) {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        needsComma = true
+        appendString(k)
+        bytes.append(UInt8(ascii: ":"))
+    }
+
     public mutating func field(_ k: StaticString, _ v: Int64) { key(k); appendInteger(v) }
     public mutating func field(_ k: StaticString, _ v: UInt64) { key(k); appendUnsigned(v) }
     public mutating func field(_ k: StaticString, _ v: Int) { key(k); appendInteger(Int64(v)) }

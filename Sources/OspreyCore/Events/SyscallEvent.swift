@@ -100,6 +100,8 @@ public struct SyscallEvent: Sendable {
 /// Receives events in trace order. Called serially (the engine holds its lock).
 public protocol EventSink: AnyObject {
     func emit(_ event: SyscallEvent)
+    /// A monitor event, numbered `seq` in the same sequence as system calls.
+    func emit(_ event: MonitorEvent, seq: UInt64)
     /// The run is over and every call has been emitted: write any footer, flush and close.
     /// Returns a problem to report (say, a failed write), or nil.
     func finish(events: UInt64, unfinished: Int) -> String?
@@ -108,7 +110,9 @@ public protocol EventSink: AnyObject {
 /// Keeps events in memory; for tests and small tools.
 public final class InMemoryEventSink: EventSink {
     public private(set) var events: [SyscallEvent] = []
+    public private(set) var monitorEvents: [(seq: UInt64, event: MonitorEvent)] = []
     public init() {}
+    public func emit(_ event: MonitorEvent, seq: UInt64) { monitorEvents.append((seq, event)) }
     public private(set) var finished = false
     public func emit(_ event: SyscallEvent) { events.append(event) }
     public func finish(events: UInt64, unfinished: Int) -> String? {

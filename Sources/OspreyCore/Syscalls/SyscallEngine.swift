@@ -22,6 +22,12 @@ public final class SyscallEngine<Sink: EventSink>: Sendable {
         tracker.withLock { $0.exit(record, memory: memory) }
     }
 
+    /// Writes monitor events, numbered in the same sequence as the calls.
+    public func emit(_ events: [MonitorEvent]) {
+        guard !events.isEmpty else { return }
+        tracker.withLock { $0.emit(events) }
+    }
+
     /// What `finish` reports.
     public struct Summary: Sendable {
         public var events: UInt64

@@ -494,6 +494,14 @@ public final class SyscallTracker<Sink: EventSink> {
             args: e.args, strings: e.strings, captures: e.captures, result: result, end: end))
     }
 
+    /// Writes monitor events in the trace's sequence (the monitors saw them at a kernel stop).
+    public func emit(_ events: [MonitorEvent]) {
+        for event in events {
+            seq &+= 1
+            sink.emit(event, seq: seq)
+        }
+    }
+
     /// The kernel's `comm` for an executed path: its last component, at most 15 bytes.
     static func comm(fromPath path: [UInt8]) -> String {
         let base = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).last.map(Array.init) ?? path

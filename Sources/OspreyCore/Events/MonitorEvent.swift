@@ -1,0 +1,82 @@
+/// An event of the OS object monitors (`"type"`: `process`, `thread`, `file`, `region`,
+/// `module`, `socket`, `pipe`): something the kernel's own structures showed changing.
+///
+/// Monitor events are rare next to system calls (one per state change), so they carry their
+/// details as a small ordered list of named values rather than a type per event.
+public struct MonitorEvent: Sendable, Equatable {
+    /// The record type (`process`, `thread`, `file`, `region`, `module`, `socket`, `pipe`).
+    public var type: String
+    /// What happened (`start`, `exec`, `exit`, `open`, `close`, `map`, `unmap`, `load`,
+    /// `unload`, `create`, `bind`, `listen`, `connect`, `accept`).
+    public var event: String
+    public var vcpu: Int
+    /// The task the event is about, from its `task_struct`.
+    public var pid: GuestPID
+    public var tid: GuestPID
+    public var comm: String
+    public var fields: [Field]
+
+    public struct Field: Sendable, Equatable {
+        public var name: String
+        public var value: Value
+        public init(_ name: String, _ value: Value) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public enum Value: Sendable, Equatable {
+        case int(Int64)
+        /// Written as a `0x` hex string (addresses).
+        case hex(UInt64)
+        case string(String)
+        case strings([String])
+        case bool(Bool)
+    }
+
+    public init(type: String, event: String, vcpu: Int, pid: GuestPID, tid: GuestPID, comm: String, fields: [Field] = []) {
+        self.type = type
+        self.event = event
+        self.vcpu = vcpu
+        self.pid = pid
+        self.tid = tid
+        self.comm = comm
+        self.fields = fields
+    }
+
+    /// The value named `name`, if present.
+    public subscript(name: String) -> Value? { fields.first { $0.name == name }?.value }
+}
+
+extension JSONLineWriter {
+    /// Writes a monitor event as one trace line.
+    public mutating func write(_ e: MonitorEvent, seq: UInt64) {
+        begin()
+        key("type")
+        appendString(e.type)
+        field("seq", seq)
+        key("event")
+        appendString(e.event)
+        field("vcpu", e.vcpu)
+        field("pid", Int(e.pid))
+        field("tid", Int(e.tid))
+        field("comm", e.comm)
+        for f in e.fields {
+            key(dynamic: f.name)
+            switch f.value {
+            case .int(let v): appendInteger(v)
+            case .hex(let v): appendHexString(v)
+            case .string(let s): appendString(s)
+            case .bool(let b): appendRaw(b ? "true" : "false")
+            case .strings(let list):
+                appendByte(UInt8(ascii: "["))
+                for (i, s) in list.enumerated() {
+                    if i > 0 { appendByte(UInt8(ascii: ",")) }
+                    appendString(s)
+                }
+                appendByte(UInt8(ascii: "]"))
+            }
+        }
+        end()
+    }
+}
