@@ -56,14 +56,43 @@ enum Fixtures {
         }
     }
 
+    private static let profiles = Locked([String: URL]())
+
+    /// A profile of `kernel` made by Osprey on the default guest: the one a test of this
+    /// process already made (`remember`), or a new one (a profile-mode boot).
+    static func profile(kernel: String) throws -> URL {
+        if let known = profiles.withLock({ $0[kernel] }) { return known }
+        let guest = try guest("default-\(kernel)", kernel: kernel)
+        let out = try scratch("profile-\(kernel)")
+        var session = TraceSession(invocation: try QemuInvocation.guest(at: guest), traceFile: out.appendingPathComponent("profile.json"))
+        session.mode = "profile"
+        session.plugin = try plugin()
+        session.consoleFile = out.appendingPathComponent("console.txt")
+        session.timeoutSeconds = 600
+        let result = try session.run()
+        guard result.outcome == .poweredOff(scenarioStatus: 0) else {
+            throw OspreyError("profiling \(kernel) ended with \(result.outcome)")
+        }
+        remember(profile: session.traceFile, kernel: kernel)
+        return session.traceFile
+    }
+
+    /// Keeps a profile made by a test (on the default guest, default machine) for others.
+    static func remember(profile: URL, kernel: String) {
+        profiles.withLock { $0[kernel] = profile }
+    }
+
     /// Traces a guest; returns the outcome, the trace and the console text.
     static func trace(
-        guest: URL, extraQemuArguments: [String] = [], timeout: Int = 300, name: String
+        guest: URL, extraQemuArguments: [String] = [], timeout: Int = 300, name: String, profile: URL? = nil,
+        pluginOptions: [(String, String)] = []
     ) throws -> (outcome: RunOutcome, trace: TraceFile, console: String, traceURL: URL) {
         let out = try scratch(name)
         var invocation = try QemuInvocation.guest(at: guest)
         invocation.arguments += extraQemuArguments
         var session = TraceSession(invocation: invocation, traceFile: out.appendingPathComponent("trace.jsonl"))
+        session.profile = profile
+        session.pluginOptions = pluginOptions
         session.consoleFile = out.appendingPathComponent("console.txt")
         session.plugin = try plugin()
         session.timeoutSeconds = timeout

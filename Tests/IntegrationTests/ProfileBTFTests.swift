@@ -38,6 +38,9 @@ struct ProfileBTFTests {
         let result = try session.run()
         #expect(result.outcome == .poweredOff(scenarioStatus: 0), "\(result.outcome)")
         let profile = try KernelProfile(jsonText: String(contentsOf: session.traceFile, encoding: .utf8))
+        if c.extra.isEmpty && result.outcome == .poweredOff(scenarioStatus: 0) {
+            Fixtures.remember(profile: session.traceFile, kernel: c.kernel)
+        }
         let oracle = try BTFOracle(vmlinuz: guest.appendingPathComponent("vmlinuz"), workDirectory: Fixtures.btfCache())
 
         var rows: [(String, String, String, String)] = []

@@ -64,6 +64,8 @@ public struct TraceFile: Sendable {
     public var footerUnfinished: Int?
     /// 1-based numbers of lines that are not valid trace records.
     public var corruptLines: [Int] = []
+    /// Events of the OS object monitors (process, thread, file, region, module, socket, pipe).
+    public var objectEvents: [TraceObjectEvent] = []
     /// Records of types this reader does not know (newer monitors), counted per type.
     public var otherRecords: [String: Int] = [:]
 
@@ -104,6 +106,8 @@ public enum TraceReader {
                 trace.footerUnfinished = object["unfinished"] as? Int
             case "syscall":
                 if let s = syscall(object) { trace.syscalls.append(s) } else { trace.corruptLines.append(lineNumber) }
+            case _ where TraceObjectEvent.types.contains(type):
+                if let e = TraceObjectEvent(json: object) { trace.objectEvents.append(e) } else { trace.corruptLines.append(lineNumber) }
             default:
                 trace.otherRecords[type, default: 0] += 1
             }

@@ -1,0 +1,96 @@
+import Foundation
+import OspreyCore
+import OspreyTools
+import Testing
+
+/// The acceptance check of the OS object monitors: at marked moments the guest prints its own
+/// view from /proc (processes, command lines, memory maps, descriptors, TCP and Unix
+/// sockets); Osprey's view at the same point of the trace (the marker's `write`) must match it
+/// for every process, descriptor, region and socket.
+@Suite("Object monitors against the guest's /proc", .serialized)
+struct ProcViewTests {
+    /// Long-lived processes holding files, pipes and sockets (syslogd's /dev/log, a TCP
+    /// connection over loopback from nc to busybox httpd), then two snapshots: one with them all, one
+    /// after a `kill -9` (the victim's last call never returns).
+    static let scenario = """
+        #!/bin/sh
+        snapshot() {
+            echo "@@osprey-mark $1"
+            (
+                read -r self rest < /proc/self/stat
+                echo "@@self $self"
+                for d in /proc/[0-9]*; do
+                    p=${d#/proc/}
+                    sed "s/^/@@stat /" $d/stat 2>/dev/null || continue
+                    sed "s/^/@@map $p /" $d/maps
+                    echo "@@cmdline $p $(od -An -v -tx1 $d/cmdline | tr -d '\\n')"
+                    ls -l $d/fd | sed "s/^/@@fd $p /"
+                done
+                sed "s/^/@@tcp /" /proc/net/tcp
+                sed "s/^/@@unix /" /proc/net/unix
+            )
+            echo "@@osprey-end $1"
+        }
+        cd /tmp
+        sleep 1000 &
+        victim=$!
+        exec 7>/tmp/held.txt
+        syslogd -n -O /tmp/messages &
+        mkdir -p /tmp/www
+        httpd -f -p 127.0.0.1:8080 -h /tmp/www &
+        sleep 1
+        sleep 1000 | nc 127.0.0.1 8080 &
+        sleep 1
+        logger osprey-hello
+        snapshot 1
+        kill -9 $victim
+        wait $victim
+        echo "victim status $?"
+        snapshot 2
+        killall nc syslogd sleep httpd
+        wait
+        exit 0
+
+        """
+
+    static let kernels = [Fixtures.defaultKernel, Fixtures.arm64Kernel, "linux-image-5.10.0-46-amd64"]
+
+    @Test(arguments: kernels)
+    func ospreysViewMatchesProc(kernel: String) throws {
+        let guest = try Fixtures.guest("proc-v2-\(kernel)", kernel: kernel, scenario: Self.scenario)
+        let profile = try Fixtures.profile(kernel: kernel)
+        let run = try Fixtures.trace(guest: guest, name: "proc-\(kernel)", profile: profile)
+        #expect(run.outcome == .poweredOff(scenarioStatus: 0), "console:\n\(run.console.suffix(1500))")
+        let snapshots = ProcSnapshot.all(in: run.console)
+        #expect(snapshots.count == 2, "snapshots on the console: \(snapshots.count)")
+
+        var totals = ProcComparison.Counts()
+        for snapshot in snapshots {
+            guard let seq = Self.markSeq(snapshot.mark, in: run.trace) else {
+                Issue.record("no write of @@osprey-mark \(snapshot.mark) in the trace")
+                continue
+            }
+            let state = SystemState(events: run.trace.objectEvents, upTo: seq)
+            let comparison = ProcComparison(guest: snapshot, osprey: state)
+            print("[proc \(kernel)] mark \(snapshot.mark) at seq \(seq): \(comparison.counts)")
+            for problem in comparison.mismatches.prefix(40) { Issue.record("mark \(snapshot.mark): \(problem)") }
+            totals.add(comparison.counts)
+        }
+        print("[proc \(kernel)] compared in all: \(totals)")
+        #expect(totals.processes >= 20 && totals.userProcesses >= 6 && totals.descriptors >= 20 && totals.regions >= 40
+                && totals.tcp >= 2 && totals.unix >= 1, "too little compared: \(totals)")
+
+        // The victim died by SIGKILL in its nanosleep: reported as exited with the signal.
+        let end = SystemState(events: run.trace.objectEvents)
+        let victims = end.exited.filter { $0.comm == "sleep" && $0.exit?.signal == 9 }
+        #expect(victims.count >= 1, "no sleep reported killed by signal 9; exits: \(end.exited.suffix(12).map { "\($0.pid) \($0.comm) \(String(describing: $0.exit))" })")
+    }
+
+    /// The seq of the scenario shell's `write` of `@@osprey-mark N`.
+    static func markSeq(_ mark: Int, in trace: TraceFile) -> UInt64? {
+        let marker = Array("@@osprey-mark \(mark)\n".utf8)
+        return trace.syscalls.first { call in
+            call.name == "write" && call.decoded.bytes(1).map { $0.starts(with: marker) } == true
+        }?.seq
+    }
+}
