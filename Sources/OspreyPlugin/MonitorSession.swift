@@ -32,6 +32,8 @@ final class MonitorSession: @unchecked Sendable {
     private let interest: [[MonitorInterest]]
     /// Which monitors are on.
     let enabled: MonitorInterest
+    /// `exit_state`'s offset when its stores are watched (plugin option `watch=on`).
+    let watchedExitState: Int?
     /// Per-vCPU flag read inline by the conditional callback of every kernel block.
     let pending: qemu_plugin_u64
     private static let spaceLimit = 1 << 16, callLimit = 8192
@@ -50,9 +52,10 @@ final class MonitorSession: @unchecked Sendable {
         var stops = 0
     }
 
-    init(architecture: Architecture, profile: KernelProfile, layout: LinuxLayout, enabled: MonitorInterest,
+    init(architecture: Architecture, profile: KernelProfile, layout: LinuxLayout, enabled: MonitorInterest, watch: Bool,
          vcpus: [VCPURegisters], engine: SyscallEngine<TraceFileWriter>) {
         self.architecture = architecture
+        self.watchedExitState = watch ? profile.offsets[LinuxField.exitState] : nil
         self.layout = layout
         self.enabled = enabled
         self.vcpus = vcpus
@@ -132,6 +135,39 @@ final class MonitorSession: @unchecked Sendable {
         if reasons[vcpu].count < 16 { reasons[vcpu].append(reason) }
         waited[vcpu] = 0
         qemu_plugin_u64_set(pending, UInt32(vcpu), 1)
+    }
+
+    /// Instruments, in a kernel block being translated, the stores that may write a task's
+    /// `exit_state` (``FieldStoreSite``); nothing else in the block.
+    func instrumentStores(_ tb: OpaquePointer, callback: qemu_plugin_vcpu_mem_cb_t) {
+        guard let offset = watchedExitState else { return }
+        var bytes: (UInt64, UInt64) = (0, 0)
+        for i in 0..<qemu_plugin_tb_n_insns(tb) {
+            guard let insn = qemu_plugin_tb_get_insn(tb, i) else { continue }
+            let copied = withUnsafeMutableBytes(of: &bytes) { qemu_plugin_insn_data(insn, $0.baseAddress, 16) }
+            let matches = withUnsafeBytes(of: &bytes) { raw in
+                FieldStoreSite.matches(UnsafeRawBufferPointer(rebasing: raw[0..<min(copied, 16)]), offset: offset, architecture: architecture)
+            }
+            if matches {
+                qemu_plugin_register_vcpu_mem_cb(insn, callback, QEMU_PLUGIN_CB_R_REGS, QEMU_PLUGIN_MEM_W, nil)
+            }
+        }
+    }
+
+    /// A watched store wrote at `address`: when it is a task's `exit_state` becoming
+    /// EXIT_ZOMBIE or EXIT_DEAD, the task has just died on this vCPU.
+    func storeWatched(vcpu: Int, address: UInt64) {
+        guard let offset = watchedExitState, vcpu < vcpus.count else { return }
+        var value: UInt32 = 0
+        guard osprey_read_memory(address, &value, 4), value == 0x10 || value == 0x20 || value == 0x30 else { return }
+        guard let state = KernelEntryState.read(architecture, QemuRegisterReader(registers: vcpus[vcpu])) else { return }
+        let reader = LinuxObjectReader(
+            layout: layout, memory: StopMemory(QemuGuestMemory(), pageLimit: 64), perCPUBase: state.perCPUBase,
+            currentRegister: state.currentRegister)
+        let task = address &- UInt64(offset)
+        monitor.withLock { box in
+            engine.emit(box.monitor.taskDied(reader, address: task, vcpu: vcpu))
+        }
     }
 
     /// A kernel block ran while a stop was pending on this vCPU.

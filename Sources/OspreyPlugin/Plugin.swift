@@ -75,7 +75,9 @@ final class Plugin: @unchecked Sendable {
         guard let layout = LinuxLayout(profile: profile) else {
             throw PluginOptions.ParseError(description: "osprey plugin: \(path) lacks the current task or the task fields (pid, tgid, comm, tasks, real_parent) the monitors need; make it again with `osprey profile`")
         }
-        return MonitorSession(architecture: architecture, profile: profile, layout: layout, enabled: options.monitors, vcpus: vcpus, engine: engine)
+        return MonitorSession(
+            architecture: architecture, profile: profile, layout: layout, enabled: options.monitors, watch: options.watch,
+            vcpus: vcpus, engine: engine)
     }
 
     /// The scoreboard entry that makes kernel blocks call back (profile or monitor stops).

@@ -44,6 +44,9 @@ func ospreySwiftPluginInstall(
                 qemu_plugin_register_vcpu_tb_exec_cond_cb(
                     tb, { vcpu, data in installed?.kernelBlock(vcpu: Int(vcpu), pc: UInt64(UInt(bitPattern: data))) },
                     QEMU_PLUGIN_CB_R_REGS, QEMU_PLUGIN_COND_EQ, flag, 1, UnsafeMutableRawPointer(bitPattern: UInt(start)))
+                plugin.monitors?.instrumentStores(tb) { vcpu, _, address, _ in
+                    installed?.monitors?.storeWatched(vcpu: Int(vcpu), address: address)
+                }
                 return
             }
         }

@@ -28,12 +28,14 @@ struct PluginOptions {
     /// `trace` mode with a profile: the OS object monitors to run (`processes`, `files`,
     /// `modules`, `sockets`, joined by `+`; `all` or `none`). Processes always run when any does.
     var monitors: MonitorInterest = [.processes, .files, .memory, .sockets]
+    /// Watch the kernel's stores to `task_struct.exit_state` (deaths no call reports).
+    var watch = true
 
     struct ParseError: Error, CustomStringConvertible {
         var description: String
     }
 
-    static let usage = "usage: -plugin libOspreyPlugin.so,out=FILE[,mode=trace|profile|check][,profile=P.json][,summary=on|off][,decode=on|off][,buffer_bytes=N][,monitors=all|none|processes+files+modules+sockets][,capture=FILE][,capture_stops=N][,capture_from=N]"
+    static let usage = "usage: -plugin libOspreyPlugin.so,out=FILE[,mode=trace|profile|check][,profile=P.json][,summary=on|off][,decode=on|off][,buffer_bytes=N][,monitors=all|none|processes+files+modules+sockets][,watch=on|off][,capture=FILE][,capture_stops=N][,capture_from=N]"
 
     init(arguments: [String]) throws {
         for argument in arguments {
@@ -85,6 +87,11 @@ struct PluginOptions {
                         throw ParseError(description: "osprey plugin: unknown monitor '\(name)' (known: processes, files, modules, sockets, all, none)")
                     }
                 }
+            case "watch":
+                guard let b = Self.bool(value) else {
+                    throw ParseError(description: "osprey plugin: watch takes on or off, not '\(value)'")
+                }
+                watch = b
             case "summary":
                 guard let b = Self.bool(value) else {
                     throw ParseError(description: "osprey plugin: summary takes on or off, not '\(value)'")

@@ -95,6 +95,21 @@ int qemu_plugin_read_register(struct qemu_plugin_register *handle, osprey_g_byte
 bool qemu_plugin_read_memory_vaddr(uint64_t addr, osprey_g_byte_array *data, size_t len);
 void qemu_plugin_outs(const char *string);
 
+// ---- memory access callbacks ----
+/// Opaque description of one memory access (size, sign, store or load).
+typedef uint32_t qemu_plugin_meminfo_t;
+/// Which accesses a memory callback wants.
+enum qemu_plugin_mem_rw {
+    QEMU_PLUGIN_MEM_R = 1,
+    QEMU_PLUGIN_MEM_W = 2,
+    QEMU_PLUGIN_MEM_RW = 3,
+};
+typedef void (*qemu_plugin_vcpu_mem_cb_t)(unsigned int vcpu_index, qemu_plugin_meminfo_t info, uint64_t vaddr,
+                                          void *userdata);
+/// Calls `cb` after each access of kind `rw` the instruction makes, with the virtual address.
+void qemu_plugin_register_vcpu_mem_cb(struct qemu_plugin_insn *insn, qemu_plugin_vcpu_mem_cb_t cb,
+                                      enum qemu_plugin_cb_flags flags, enum qemu_plugin_mem_rw rw, void *userdata);
+
 // ---- scoreboards and conditional callbacks (QEMU 9.1+) ----
 struct qemu_plugin_scoreboard;
 

@@ -199,6 +199,23 @@ public final class ObjectMonitor {
         out.append(event("process", "exit", process.task, vcpu: vcpu, fields))
     }
 
+    /// A watched store wrote `exit_state` of the task at `address` (the kernel's `exit_notify`,
+    /// on the dying task's own vCPU): the process or thread ended, also when no call of its
+    /// own said so (killed by a signal). Ignored when `address` is no known task.
+    public func taskDied(_ reader: LinuxObjectReader, address: UInt64, vcpu: Int) -> [MonitorEvent] {
+        guard let task = reader.task(at: address), task.exitState != 0 else { return [] }
+        var out: [MonitorEvent] = []
+        if task.isLeader {
+            guard processes[task.pid]?.task.address == address else { return [] }
+            ended(task.pid, status: ExitStatus(waitStatus: task.exitCode), how: "exit_state", vcpu: vcpu, out: &out)
+        } else if threadOwner[task.tid] == task.pid {
+            threadOwner[task.tid] = nil
+            processes[task.pid]?.threads.remove(task.tid)
+            out.append(event("thread", "exit", task, vcpu: vcpu, [.init("code", .int(Int64((task.exitCode >> 8) & 0xFF)))]))
+        }
+        return out
+    }
+
     // MARK: calls
 
     func returned(_ call: MonitoredCall, context: inout Context, out: inout [MonitorEvent]) {
