@@ -25,7 +25,9 @@ struct FilesCommand: ParsableCommand {
             (children copy their parent's), execve (close-on-exec handles close) and dup2. The trace does not \
             hold the two numbers socketpair() returns in memory (nor pipe()'s, when traced with decode=off): \
             they are worked out as the two lowest numbers not in use (the kernel's rule), and marked \
-            "inferred" in --json.
+            "inferred" in --json. In a trace made with a profile, a handle the calls never showed opened \
+            (one inherited from before the trace began) and a relative path take the kernel's own name \
+            for the descriptor (its /proc/PID/fd link, from the object monitors' file events).
 
             --opened lists each file a process opened by path once: its name, and every mode and handle \
             (or error) it was opened with:
@@ -49,7 +51,7 @@ struct FilesCommand: ParsableCommand {
 
     func run() throws {
         let file = try loadTrace(trace)
-        let operations = FileOperationLog.operations(in: file).filter {
+        let operations = FileOperationLog.withKernelNames(FileOperationLog.operations(in: file), trace: file).filter {
             only.matches(pid: $0.pid, comm: $0.comm)
         }
         let encoder = JSONEncoder()

@@ -10,11 +10,14 @@ struct Osprey: ParsableCommand {
             without agents, debug symbols or per-kernel profiles.
 
             Start with `osprey demo`. Build guests with `osprey guest build`, trace them with `osprey trace`, \
-            and read traces with `osprey summary` and `osprey syscalls`.
+            and read traces with `osprey summary`, `osprey syscalls` and `osprey files`; traces made with a \
+            profile also have the guest's processes (`osprey ps`), modules, sockets and pipes (`osprey net`) \
+            and data flow (`osprey flow`).
             """,
         version: OspreyVersion.string,
         subcommands: [
             DemoCommand.self, GuestCommand.self, ProfileCommand.self, TraceCommand.self, SummaryCommand.self, SyscallsCommand.self, FilesCommand.self,
+            PsCommand.self, ModulesCommand.self, NetCommand.self, FlowCommand.self,
         ]
     )
 }
