@@ -7,11 +7,13 @@ import OspreyTools
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "The whole flow on the default guest: build it, trace it, summarise the trace.",
+        abstract: "The whole flow on the default guest: build it, learn its profile, trace it, show what it did.",
         discussion: """
             Builds a Debian 6.1 amd64 + busybox guest whose scenario creates, reads and writes files, starts \
-            processes and uses a pipe; runs it under Osprey; prints counts per system call and per process. \
-            Downloads go to the cache (~/.cache/osprey or $OSPREY_CACHE) once.
+            processes and uses a pipe; boots it once to learn the kernel's profile (no symbols); runs it again \
+            under Osprey with every monitor on; prints counts per system call and per process, and the \
+            process tree the kernel's own structures showed. Downloads go to the cache (~/.cache/osprey or \
+            $OSPREY_CACHE) once.
             """)
 
     @Option(name: .long, help: "The Debian kernel package of the guest.")
@@ -37,8 +39,21 @@ struct DemoCommand: ParsableCommand {
             _ = try kit.build(GuestBuildRequest(
                 kernelPackage: kernel, kernelFile: nil, architecture: nil, scenarioFile: nil, packages: [],
                 outDir: guestDir.path))
-            Diagnostics.note("booting the guest under Osprey (console in \(console.path))")
+            let profile = out.appendingPathComponent("profile.json")
+            Diagnostics.note("booting the guest once to learn its kernel's profile (\(profile.path))")
+            var profiling = TraceSession(invocation: try QemuInvocation.guest(at: guestDir), traceFile: profile)
+            profiling.mode = "profile"
+            profiling.consoleFile = out.appendingPathComponent("profile-console.txt")
+            profiling.timeoutSeconds = timeout
+            profiling.progress = { Diagnostics.note($0) }
+            let learned = try profiling.run()
+            if let problem = learned.outcome.problem {
+                Diagnostics.error("\(problem)\n(console: \(profiling.consoleFile?.path ?? "-"))")
+                throw ExitCode(2)
+            }
+            Diagnostics.note("booting the guest under Osprey with the profile and all monitors (console in \(console.path))")
             var session = TraceSession(invocation: try QemuInvocation.guest(at: guestDir), traceFile: trace)
+            session.profile = profile
             session.consoleFile = console
             session.timeoutSeconds = timeout
             session.progress = { Diagnostics.note($0) }
@@ -51,8 +66,12 @@ struct DemoCommand: ParsableCommand {
             print(TraceSummary(file).render(), terminator: "")
             print("")
             print(Self.pathReport(file))
+            print("")
+            print("Processes, from the kernel's own structures (osprey ps):")
+            print(ProcessTree(SystemState(events: file.objectEvents)).render(), terminator: "")
+            print("")
             print(String(format: "Guest run: %.1f s wall time. Trace: %@  Console: %@", result.wallSeconds, trace.path, console.path))
-            print("Next: osprey syscalls \(trace.path) --comm cat")
+            print("Next: osprey syscalls \(trace.path) --comm cat; osprey ps \(trace.path) --json; osprey flow \(trace.path)")
         } catch let error as OspreyError {
             Diagnostics.error(error.description)
             throw ExitCode(1)
