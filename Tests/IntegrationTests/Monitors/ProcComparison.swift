@@ -66,6 +66,42 @@ struct ProcComparison {
         }
     }
 
+    /// The same comparison through `osprey ps --at SEQ --json`'s output (ProcessSnapshot as
+    /// JSON): every process /proc lists with its fds, maps and command line.
+    static func checkJSON(_ json: Data, against guest: ProcSnapshot) -> [String] {
+        guard let root = try? JSONSerialization.jsonObject(with: json) as? [String: Any],
+              let list = root["processes"] as? [[String: Any]]
+        else { return ["ps --json output is not an object with processes"] }
+        var problems: [String] = []
+        let byPID = Dictionary(list.compactMap { p in (p["pid"] as? Int).map { ($0, p) } }, uniquingKeysWith: { a, _ in a })
+        let excluded = guest.dumperTree
+        for (pid, g) in guest.processes where !excluded.contains(pid) && !g.maps.isEmpty {
+            guard let p = byPID[pid] else {
+                problems.append("ps --json lacks pid \(pid)")
+                continue
+            }
+            for key in ["pid", "ppid", "tgid", "comm", "cmdline", "exe", "state", "uid", "fds", "maps"] where p[key] == nil {
+                problems.append("ps --json pid \(pid) lacks \(key)")
+            }
+            let fds = ((p["fds"] as? [[String: Any]]) ?? []).compactMap { d -> (Int, String)? in
+                guard let fd = d["fd"] as? Int, let path = d["path"] as? String else { return nil }
+                return (fd, path)
+            }
+            if Dictionary(fds, uniquingKeysWith: { a, _ in a }) != g.fds { problems.append("ps --json pid \(pid): fds differ from /proc") }
+            let maps = ((p["maps"] as? [[String: Any]]) ?? []).map { m in
+                "\(m["start"] ?? "")-\(m["end"] ?? "") \(m["perms"] ?? "") \(m["offset"] ?? "") \(m["path"] ?? "")"
+            }
+            let theirs = g.maps.filter { $0.path != "[vsyscall]" }.map {
+                "0x\(String($0.start, radix: 16))-0x\(String($0.end, radix: 16)) \($0.perms) 0x\(String($0.offset, radix: 16)) \($0.path)"
+            }
+            if maps != theirs { problems.append("ps --json pid \(pid): maps differ from /proc: \(maps) vs \(theirs)") }
+            if (p["cmdline"] as? String) != g.commandLine.joined(separator: " ") {
+                problems.append("ps --json pid \(pid): cmdline \(p["cmdline"] ?? "null") vs /proc \(g.commandLine)")
+            }
+        }
+        return problems
+    }
+
     mutating func compareDescriptors(pid: Int, guest g: ProcSnapshot.Process, osprey o: SystemState.Process) {
         for fd in Set(g.fds.keys).union(o.files.keys).sorted() {
             counts.descriptors += 1

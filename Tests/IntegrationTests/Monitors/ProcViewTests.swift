@@ -53,13 +53,23 @@ struct ProcViewTests {
 
         """
 
-    static let kernels = [Fixtures.defaultKernel, Fixtures.arm64Kernel, "linux-image-5.10.0-46-amd64"]
+    struct Case: CustomTestStringConvertible, Sendable {
+        var kernel: String
+        var extra: [String] = []
+        var testDescription: String { extra.isEmpty ? kernel : "\(kernel) \(extra.joined(separator: " "))" }
+    }
 
-    @Test(arguments: kernels)
-    func ospreysViewMatchesProc(kernel: String) throws {
+    static let cases = [
+        Case(kernel: Fixtures.defaultKernel), Case(kernel: Fixtures.arm64Kernel), Case(kernel: "linux-image-5.10.0-46-amd64"),
+        Case(kernel: Fixtures.defaultKernel, extra: ["-smp", "2"]),
+    ]
+
+    @Test(arguments: cases)
+    func ospreysViewMatchesProc(_ c: Case) throws {
+        let kernel = c.kernel
         let guest = try Fixtures.guest("proc-v2-\(kernel)", kernel: kernel, scenario: Self.scenario)
         let profile = try Fixtures.profile(kernel: kernel)
-        let run = try Fixtures.trace(guest: guest, name: "proc-\(kernel)", profile: profile)
+        let run = try Fixtures.trace(guest: guest, extraQemuArguments: c.extra, name: "proc-\(kernel)", profile: profile)
         #expect(run.outcome == .poweredOff(scenarioStatus: 0), "console:\n\(run.console.suffix(1500))")
         let snapshots = ProcSnapshot.all(in: run.console)
         #expect(snapshots.count == 2, "snapshots on the console: \(snapshots.count)")
@@ -72,11 +82,13 @@ struct ProcViewTests {
             }
             let state = SystemState(events: run.trace.objectEvents, upTo: seq)
             let comparison = ProcComparison(guest: snapshot, osprey: state)
-            print("[proc \(kernel)] mark \(snapshot.mark) at seq \(seq): \(comparison.counts)")
+            print("[proc \(c.testDescription)] mark \(snapshot.mark) at seq \(seq): \(comparison.counts)")
             for problem in comparison.mismatches.prefix(40) { Issue.record("mark \(snapshot.mark): \(problem)") }
+            let json = try JSONEncoder().encode(ProcessSnapshot(state))
+            for problem in ProcComparison.checkJSON(json, against: snapshot).prefix(20) { Issue.record("mark \(snapshot.mark): \(problem)") }
             totals.add(comparison.counts)
         }
-        print("[proc \(kernel)] compared in all: \(totals)")
+        print("[proc \(c.testDescription)] compared in all: \(totals)")
         #expect(totals.processes >= 20 && totals.userProcesses >= 6 && totals.descriptors >= 20 && totals.regions >= 40
                 && totals.tcp >= 2 && totals.unix >= 1, "too little compared: \(totals)")
 
