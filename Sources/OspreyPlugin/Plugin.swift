@@ -151,7 +151,7 @@ final class Plugin: @unchecked Sendable {
             Self.log("osprey plugin: \(problem)")
         }
         if options.summary {
-            Self.log("osprey plugin: \(summary.events) syscall events (\(summary.unfinished) unfinished at exit) -> \(options.outputPath ?? "")")
+            Self.log("osprey plugin: \(summary.events) events (\(summary.unfinished) calls unfinished at exit) -> \(options.outputPath ?? "")")
         }
     }
 
