@@ -24,6 +24,12 @@ public enum Architecture: String, Sendable, CaseIterable, Codable {
         }
     }
 
+    /// Whether `value` is a plausible kernel pointer: upper half, 8-byte aligned, not the
+    /// all-ones pattern of unset memory.
+    @inlinable public func isKernelPointer(_ value: UInt64) -> Bool {
+        !isUserAddress(value) && value & 7 == 0 && value >> 48 == 0xFFFF && value != UInt64.max & ~7
+    }
+
     /// Masks a page-table-root register value down to the address-space identity:
     /// x86-64 CR3 loses PCID (bits 0-11) and the no-flush bit 63; AArch64 TTBR0_EL1 loses
     /// the ASID (bits 48-63) and the CnP bit 0.

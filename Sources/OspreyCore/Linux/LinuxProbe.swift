@@ -61,17 +61,7 @@ extension Probe where Facts == LinuxFacts {
 
     private func walkTasks() -> [UInt64] {
         guard let task = currentTask else { return [] }
-        let link = offset(F.tasks)
-        var out: [UInt64] = [task]
-        var node = at(task, link)
-        for _ in 0..<4096 {
-            guard let next = pointer(at: node) else { return [] }
-            let next_task = at(next, -link)
-            if next_task == task { return out }
-            out.append(next_task)
-            node = next
-        }
-        return []
+        return KernelList.elements(from: task, link: offset(F.tasks), limit: 4096) { pointer(at: $0) }
     }
 
     /// The task with pid `pid` on the task list.

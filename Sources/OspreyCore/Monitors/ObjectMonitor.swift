@@ -31,18 +31,18 @@ public final class ObjectMonitor {
             return []
         }
         var out: [MonitorEvent] = []
+        var context = Context(reader: reader, vcpu: vcpu, task: task)
         if !initialised {
             initialised = true
-            reconcile(reader, vcpu: vcpu, from: current, out: &out)
+            reconcile(context, out: &out)
         }
-        var context = Context(reader: reader, vcpu: vcpu, task: task)
         if processes[task.pid] == nil {
             discover(task, context: context, isCurrent: true, out: &out)
         } else if !task.isLeader, threadOwner[task.tid] == nil {
             threadStarted(tid: task.tid, in: task.pid, context: context, out: &out)
         }
         if let known = processes[task.pid], !task.isKernelThread, known.task.mm != task.mm, !known.exited {
-            exec(context: &context, out: &out)
+            exec(context: context, out: &out)
         } else if let known = processes[task.pid], known.commandLine == nil, !task.isKernelThread {
             processes[task.pid]?.commandLine = reader.commandLine(mm: task.mm)
         }
@@ -79,17 +79,16 @@ public final class ObjectMonitor {
 
     // MARK: processes
 
-    /// Walks the task list: processes not in the shadow start, processes gone from it (or
-    /// zombies) end.
-    func reconcile(_ reader: LinuxObjectReader, vcpu: Int, from current: UInt64, out: inout [MonitorEvent]) {
+    /// Walks the task list from the current task: processes not in the shadow start,
+    /// processes gone from it (or zombies) end.
+    func reconcile(_ context: Context, out: inout [MonitorEvent]) {
+        let reader = context.reader, vcpu = context.vcpu, current = context.task.address
         let list = reader.taskList(from: current)
         guard !list.isEmpty else {
             problem("the task list could not be walked")
             return
         }
         var seen: Set<GuestPID> = []
-        let context = Context(reader: reader, vcpu: vcpu, task: reader.task(at: current) ?? KernelTask(
-            address: current, tid: 0, pid: 0, ppid: 0, comm: "", state: 0, exitState: 0, exitCode: 0, uid: nil, mm: 0))
         for address in list {
             // pid 0 is the boot CPU's idle task, the list's head; /proc does not list it.
             guard let task = reader.task(at: address), task.pid != 0 else { continue }
@@ -153,7 +152,7 @@ public final class ObjectMonitor {
     }
 
     /// The current process runs a new image (its mm changed).
-    func exec(context: inout Context, out: inout [MonitorEvent]) {
+    func exec(context: Context, out: inout [MonitorEvent]) {
         let task = context.task
         guard var process = processes[task.pid] else { return }
         let reader = context.reader
@@ -175,14 +174,19 @@ public final class ObjectMonitor {
         let task = context.task
         guard let process = processes[task.pid] else { return }
         if thread && (!task.isLeader || !process.threads.isEmpty) {
-            if !task.isLeader {
-                threadOwner[task.tid] = nil
-                processes[task.pid]?.threads.remove(task.tid)
-            }
-            out.append(event("thread", "exit", task, vcpu: context.vcpu, [.init("code", .int(Int64(code & 0xFF)))]))
+            threadEnded(task, code: code, vcpu: context.vcpu, out: &out)
             return
         }
         ended(task.pid, status: ExitStatus(code: code & 0xFF), how: thread ? "exit" : "exit_group", vcpu: context.vcpu, out: &out)
+    }
+
+    /// Reports a thread's end (a leader whose group lives on stays the process).
+    func threadEnded(_ task: KernelTask, code: Int, vcpu: Int, out: inout [MonitorEvent]) {
+        if !task.isLeader {
+            threadOwner[task.tid] = nil
+            processes[task.pid]?.threads.remove(task.tid)
+        }
+        out.append(event("thread", "exit", task, vcpu: vcpu, [.init("code", .int(Int64(code & 0xFF)))]))
     }
 
     /// Reports the end of a process once.
@@ -209,9 +213,7 @@ public final class ObjectMonitor {
             guard processes[task.pid]?.task.address == address else { return [] }
             ended(task.pid, status: ExitStatus(waitStatus: task.exitCode), how: "exit_state", vcpu: vcpu, out: &out)
         } else if threadOwner[task.tid] == task.pid {
-            threadOwner[task.tid] = nil
-            processes[task.pid]?.threads.remove(task.tid)
-            out.append(event("thread", "exit", task, vcpu: vcpu, [.init("code", .int(Int64((task.exitCode >> 8) & 0xFF)))]))
+            threadEnded(task, code: Int((task.exitCode >> 8) & 0xFF), vcpu: vcpu, out: &out)
         }
         return out
     }
@@ -229,9 +231,9 @@ public final class ObjectMonitor {
             if call.result > 0, let child = GuestPID(exactly: call.result), let status = call.waitStatus {
                 ended(child, status: ExitStatus(waitStatus: status), how: "reaped", vcpu: context.vcpu, out: &out)
             }
-            if let current = context.reader.currentTask() { reconcile(context.reader, vcpu: context.vcpu, from: current, out: &out) }
+            reconcile(context, out: &out)
         case "kill", "tkill", "tgkill":
-            if let current = context.reader.currentTask() { reconcile(context.reader, vcpu: context.vcpu, from: current, out: &out) }
+            reconcile(context, out: &out)
         case "prctl":
             if call.args[0] == 15 /* PR_SET_NAME */, let t = context.reader.task(at: context.task.address) {
                 context.task = t
@@ -259,8 +261,7 @@ public final class ObjectMonitor {
             return
         }
         guard processes[child] == nil else { return }  // it ran first and was found at its own stop
-        guard let address = reader.taskList(from: context.task.address).first(where: { reader.task(at: $0)?.pid == child }),
-              let task = reader.task(at: address)
+        guard let task = reader.taskList(from: context.task.address).lazy.compactMap(reader.task(at:)).first(where: { $0.pid == child })
         else {
             problem("a new process was not found on the task list")
             return

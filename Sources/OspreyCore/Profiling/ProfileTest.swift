@@ -136,9 +136,7 @@ public final class Probe<Facts> {
     public func offset(_ key: String) -> Int { offsets[key] ?? 0 }
 
     /// Whether `value` is a plausible kernel pointer (upper half, 8-byte aligned).
-    public func isKernelPointer(_ value: UInt64) -> Bool {
-        !architecture.isUserAddress(value) && value & 7 == 0 && value >> 48 == 0xFFFF && value != UInt64.max & ~7
-    }
+    public func isKernelPointer(_ value: UInt64) -> Bool { architecture.isKernelPointer(value) }
 
     /// Reads a kernel pointer at `address`, nil if unreadable or not a kernel pointer.
     public func pointer(at address: UInt64) -> UInt64? {

@@ -23,9 +23,7 @@ public struct LinuxObjectReader {
     // MARK: pointers
 
     /// A plausible kernel pointer: upper half, 8-byte aligned.
-    @inline(__always) func isKernelPointer(_ value: UInt64) -> Bool {
-        !layout.architecture.isUserAddress(value) && value & 7 == 0 && value >> 48 == 0xFFFF && value != UInt64.max & ~7
-    }
+    @inline(__always) func isKernelPointer(_ value: UInt64) -> Bool { layout.architecture.isKernelPointer(value) }
 
     @inline(__always) func at(_ base: UInt64, _ offset: Int) -> UInt64 { base &+ UInt64(bitPattern: Int64(offset)) }
 
@@ -64,18 +62,8 @@ public struct LinuxObjectReader {
         return list.isEmpty ? [leader] : list
     }
 
-    /// A circular list of tasks linked through the `list_head` at `link`, from `start`.
     func walkList(from start: UInt64, link: Int, limit: Int) -> [UInt64] {
-        var out: [UInt64] = [start]
-        var node = at(start, link)
-        for _ in 0..<limit {
-            guard let next = pointer(node, 0) else { return [] }
-            let task = at(next, -link)
-            if task == start { return out }
-            out.append(task)
-            node = next
-        }
-        return []
+        KernelList.elements(from: start, link: link, limit: limit) { pointer($0, 0) }
     }
 
     /// The fields of the task at `address`; nil if its ids or name cannot be read.
