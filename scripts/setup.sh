@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what Osprey needs on a Debian bookworm machine, idempotently (run as root).
-#   - QEMU 10 (qemu-system-x86, qemu-system-arm) from bookworm-backports: bookworm's own 7.2
+#   - QEMU 10 (qemu-system-x86, qemu-system-arm, qemu-utils for qemu-img) from bookworm-backports: bookworm's own 7.2
 #     has no register or memory access for plugins. If no configured source names
 #     bookworm-backports, this adds one file, /etc/apt/sources.list.d/osprey-bookworm-backports.sources,
 #     using the mirror the system already uses, and says so.
-#   - busybox-static, cpio, dwarves (pahole: test oracle only), strace, xz-utils, zstd.
+#   - busybox-static, cpio, dwarves (pahole: test oracle only), strace, xz-utils, zstd,
+#     e2fsprogs (mkfs.ext4 for disk guests).
 # Guest packages (kernels, busybox for the guest's architecture, --package ones) are NOT installed
 # here: the guest kit downloads them through its own private apt configuration.
 set -euo pipefail
@@ -17,11 +18,12 @@ fi
 
 qemu_ok() {
   command -v qemu-system-x86_64 >/dev/null 2>&1 && command -v qemu-system-aarch64 >/dev/null 2>&1 || return 1
+  command -v qemu-img >/dev/null 2>&1 || return 1
   local v; v=$(qemu-system-x86_64 --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p' | head -1)
   [ -n "$v" ] && [ "$v" -ge 10 ]
 }
 
-host_pkgs=(busybox-static cpio dwarves strace xz-utils zstd file)
+host_pkgs=(busybox-static cpio dwarves strace xz-utils zstd file e2fsprogs)
 missing=()
 for p in "${host_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -56,7 +58,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 if ! qemu_ok; then
   say "installing QEMU 10 from bookworm-backports"
-  apt-get install -y -qq --no-install-recommends -t bookworm-backports qemu-system-x86 qemu-system-arm >/dev/null
+  apt-get install -y -qq --no-install-recommends -t bookworm-backports qemu-system-x86 qemu-system-arm qemu-utils >/dev/null
 fi
 qemu_ok || { say "QEMU 10 is still not available after installing"; exit 1; }
 say "ready: $(qemu-system-x86_64 --version | head -1)"
