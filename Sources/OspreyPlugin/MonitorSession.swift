@@ -17,6 +17,8 @@ final class MonitorSession: @unchecked Sendable {
     private let vcpus: [VCPURegisters]
     /// Where events go, in the trace's sequence.
     private let engine: SyscallEngine<TraceFileWriter>
+    /// The clock that stamps events.
+    private let instructions: InstructionCounter
     private let monitor: Mutex<MonitorBox>
     /// Calls of interest entered and not yet returned, by thread.
     private let calls = Mutex<[UserContext: Entered]>([:])
@@ -53,7 +55,8 @@ final class MonitorSession: @unchecked Sendable {
     }
 
     init(architecture: Architecture, profile: KernelProfile, layout: LinuxLayout, enabled: MonitorInterest, watch: Bool,
-         vcpus: [VCPURegisters], engine: SyscallEngine<TraceFileWriter>) {
+         vcpus: [VCPURegisters], engine: SyscallEngine<TraceFileWriter>, instructions: InstructionCounter) {
+        self.instructions = instructions
         self.architecture = architecture
         self.watchedExitState = watch ? profile.offsets[LinuxField.exitState] : nil
         self.layout = layout
@@ -166,7 +169,7 @@ final class MonitorSession: @unchecked Sendable {
             currentRegister: state.currentRegister)
         let task = address &- UInt64(offset)
         monitor.withLock { box in
-            engine.emit(box.monitor.taskDied(reader, address: task, vcpu: vcpu))
+            engine.emit(box.monitor.taskDied(reader, address: task, vcpu: vcpu), icount: instructions.total)
         }
     }
 
@@ -193,7 +196,7 @@ final class MonitorSession: @unchecked Sendable {
         monitor.withLock { box in
             box.stops += 1
             let events = box.monitor.stop(reader, vcpu: vcpu, reasons: now)
-            engine.emit(events)
+            engine.emit(events, icount: instructions.total)
         }
     }
 }

@@ -20,6 +20,10 @@ final class Plugin: @unchecked Sendable {
     /// The OS object monitors (mode=trace with a profile).
     let monitors: MonitorSession?
     let vcpus: [VCPURegisters]
+    /// The instruction count: every block adds its length inline when it starts.
+    let instructions = InstructionCounter()
+    /// `osprey-progress` lines on stderr (option `progress=SECONDS`).
+    let progress: ProgressReporter?
     private let finished = Mutex(false)
     private let missingRegisters = Mutex<Set<String>>([])
 
@@ -31,7 +35,14 @@ final class Plugin: @unchecked Sendable {
         self.decoder = SyscallDecoder(architecture: architecture, capture: capture)
         let vcpus = (0..<max(1, maxVCPUs)).map { _ in VCPURegisters() }
         self.vcpus = vcpus
+        let instructions = self.instructions
+        progress = options.progressSeconds > 0 ? ProgressReporter(counter: instructions, intervalSeconds: options.progressSeconds) : nil
         switch options.mode {
+        case .count:
+            try Self.checkWritable(options.outputPath ?? "")
+            self.engine = nil
+            self.profiling = nil
+            self.monitors = nil
         case .trace:
             let writer = try TraceFileWriter(path: options.outputPath ?? "")
             writer.writeLine { w in
@@ -45,7 +56,8 @@ final class Plugin: @unchecked Sendable {
             let engine = SyscallEngine(sink: writer, capture: capture)
             self.engine = engine
             self.profiling = nil
-            self.monitors = try Self.monitorSession(architecture: architecture, options: options, vcpus: vcpus, engine: engine)
+            self.monitors = try Self.monitorSession(
+                architecture: architecture, options: options, vcpus: vcpus, engine: engine, instructions: instructions)
         case .profile, .check:
             var given: KernelProfile?
             if let path = options.profilePath, !path.isEmpty {
@@ -65,7 +77,8 @@ final class Plugin: @unchecked Sendable {
 
     /// The monitors, when a profile is given in trace mode and any monitor is on.
     private static func monitorSession(
-        architecture: Architecture, options: PluginOptions, vcpus: [VCPURegisters], engine: SyscallEngine<TraceFileWriter>
+        architecture: Architecture, options: PluginOptions, vcpus: [VCPURegisters], engine: SyscallEngine<TraceFileWriter>,
+        instructions: InstructionCounter
     ) throws -> MonitorSession? {
         guard let path = options.profilePath, !path.isEmpty, !options.monitors.isEmpty else { return nil }
         let profile = try KernelProfile(jsonText: try readFile(path))
@@ -77,7 +90,7 @@ final class Plugin: @unchecked Sendable {
         }
         return MonitorSession(
             architecture: architecture, profile: profile, layout: layout, enabled: options.monitors, watch: options.watch,
-            vcpus: vcpus, engine: engine)
+            vcpus: vcpus, engine: engine, instructions: instructions)
     }
 
     /// The scoreboard entry that makes kernel blocks call back (profile or monitor stops).
@@ -108,6 +121,7 @@ final class Plugin: @unchecked Sendable {
 
     @inline(__always) func syscallEntered(vcpu: Int, data: UInt) {
         guard vcpu < vcpus.count, var (pc, kind, ret) = SyscallSites.unpack(data) else { return }
+        let icount = instructions.total
         let registers = QemuRegisterReader(registers: vcpus[vcpu])
         if let current = registers.read(architecture.programCounterRegister) {
             // The block may be shared with another process's mapping of the same page.
@@ -115,10 +129,11 @@ final class Plugin: @unchecked Sendable {
             ret = GuestAddress(running &+ (ret.rawValue &- pc.rawValue))
             pc = GuestAddress(running)
         }
-        guard let record = decoder.decodeEntry(
+        guard var record = decoder.decodeEntry(
             instruction: kind, pc: pc, returnAddress: ret, vcpu: vcpu,
             registers: registers, memory: QemuGuestMemory())
         else { return }
+        record.icount = icount
         engine?.enter(record)
         profiling?.userEntry(vcpu: vcpu, record: record)
         monitors?.userEntry(vcpu: vcpu, record: record)
@@ -130,8 +145,9 @@ final class Plugin: @unchecked Sendable {
         // The callback sits on the block's first instruction, where the program counter is
         // exact even when the block is shared between mappings (SharedTranslation).
         let running = registers.read(architecture.programCounterRegister) ?? UInt64(pc)
-        guard let record = decoder.decodeReturn(pc: GuestAddress(running), vcpu: vcpu, registers: registers)
+        guard var record = decoder.decodeReturn(pc: GuestAddress(running), vcpu: vcpu, registers: registers)
         else { return }
+        record.icount = instructions.total
         engine?.exit(record, memory: QemuGuestMemory())
         profiling?.userReturn(record: record)
         monitors?.userReturn(vcpu: vcpu, record: record)
@@ -144,7 +160,9 @@ final class Plugin: @unchecked Sendable {
             return done
         }
         guard !already else { return }
+        progress?.finish()
         profiling?.finish()
+        if options.mode == .count { writeCount() }
         guard let engine else { return }
         let summary = engine.finish()
         if let problem = summary.problem {
@@ -153,6 +171,29 @@ final class Plugin: @unchecked Sendable {
         if options.summary {
             Self.log("osprey plugin: \(summary.events) events (\(summary.unfinished) calls unfinished at exit) -> \(options.outputPath ?? "")")
         }
+    }
+
+    /// mode=count: the run's instruction count, as a one-line JSON object in `out`.
+    private func writeCount() {
+        let path = options.outputPath ?? ""
+        var text = "{\"format\":\"osprey-count\",\"arch\":\"\(architecture.rawValue)\",\"vcpus\":\(vcpus.count),\"instructions\":\(instructions.total)}\n"
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            Self.log("osprey plugin: cannot write \(path): \(String(cString: strerror(errno)))")
+            return
+        }
+        defer { close(fd) }
+        let error = text.withUTF8 { writeAll(fd, UnsafeRawBufferPointer($0)) }
+        if error != 0 { Self.log("osprey plugin: error writing \(path): \(String(cString: strerror(error)))") }
+    }
+
+    /// Fails at install, not at exit, when `path` cannot be written.
+    private static func checkWritable(_ path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw PluginOptions.ParseError(description: "osprey plugin: cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        close(fd)
     }
 
     /// The whole content of a small file.

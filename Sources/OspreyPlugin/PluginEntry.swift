@@ -38,6 +38,9 @@ func ospreySwiftPluginInstall(
     }
     qemu_plugin_register_vcpu_tb_trans_cb(id) { _, tb in
         guard let tb, let plugin = installed else { return }
+        plugin.progress?.startIfNeeded()
+        plugin.instructions.instrument(tb)
+        if plugin.options.mode == .count { return }
         if let flag = plugin.kernelStopFlag {
             let start = qemu_plugin_tb_vaddr(tb)
             if !plugin.architecture.isUserAddress(start) {

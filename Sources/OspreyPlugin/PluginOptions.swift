@@ -4,8 +4,9 @@ import OspreyCore
 struct PluginOptions {
     /// `trace` writes a JSON Lines trace to `out`; `profile` learns the kernel's profile and
     /// writes it to `out` (resuming from `profile=` if given); `check` checks the profile given
-    /// with `profile=` against the running kernel and writes a report to `out`.
-    enum Mode: String { case trace, profile, check }
+    /// with `profile=` against the running kernel and writes a report to `out`; `count` only
+    /// counts instructions (what `osprey record` runs) and writes the total to `out`.
+    enum Mode: String { case trace, profile, check, count }
 
     var mode: Mode = .trace
     /// Where the JSON Lines trace goes.
@@ -30,12 +31,14 @@ struct PluginOptions {
     var monitors: MonitorInterest = [.processes, .files, .memory, .sockets]
     /// Watch the kernel's stores to `task_struct.exit_state` (deaths no call reports).
     var watch = true
+    /// Seconds between `osprey-progress` lines on standard error (instructions so far); 0: none.
+    var progressSeconds: Double = 0
 
     struct ParseError: Error, CustomStringConvertible {
         var description: String
     }
 
-    static let usage = "usage: -plugin libOspreyPlugin.so,out=FILE[,mode=trace|profile|check][,profile=P.json][,summary=on|off][,decode=on|off][,buffer_bytes=N][,monitors=all|none|processes+files+modules+sockets][,watch=on|off][,capture=FILE][,capture_stops=N][,capture_from=N]"
+    static let usage = "usage: -plugin libOspreyPlugin.so,out=FILE[,mode=trace|profile|check|count][,profile=P.json][,summary=on|off][,decode=on|off][,buffer_bytes=N][,monitors=all|none|processes+files+modules+sockets][,watch=on|off][,progress=SECONDS][,capture=FILE][,capture_stops=N][,capture_from=N]"
 
     init(arguments: [String]) throws {
         for argument in arguments {
@@ -47,7 +50,7 @@ struct PluginOptions {
             switch key {
             case "mode":
                 guard let m = Mode(rawValue: value) else {
-                    throw ParseError(description: "osprey plugin: unknown mode '\(value)' (known: trace, profile, check)")
+                    throw ParseError(description: "osprey plugin: unknown mode '\(value)' (known: trace, profile, check, count)")
                 }
                 mode = m
             case "out": outputPath = value
@@ -87,6 +90,11 @@ struct PluginOptions {
                         throw ParseError(description: "osprey plugin: unknown monitor '\(name)' (known: processes, files, modules, sockets, all, none)")
                     }
                 }
+            case "progress":
+                guard let seconds = Double(value), seconds >= 0, seconds <= 3600 else {
+                    throw ParseError(description: "osprey plugin: progress takes seconds from 0 to 3600, not '\(value)'")
+                }
+                progressSeconds = seconds
             case "watch":
                 guard let b = Self.bool(value) else {
                     throw ParseError(description: "osprey plugin: watch takes on or off, not '\(value)'")

@@ -16,7 +16,7 @@ struct Osprey: ParsableCommand {
             """,
         version: OspreyVersion.string,
         subcommands: [
-            DemoCommand.self, GuestCommand.self, ProfileCommand.self, TraceCommand.self, SummaryCommand.self, SyscallsCommand.self, FilesCommand.self,
+            DemoCommand.self, GuestCommand.self, ProfileCommand.self, TraceCommand.self, RecordCommand.self, ReplayCommand.self, SummaryCommand.self, SyscallsCommand.self, FilesCommand.self,
             PsCommand.self, ModulesCommand.self, NetCommand.self, FlowCommand.self,
         ]
     )

@@ -3,10 +3,14 @@ import Foundation
 import OspreyCore
 import OspreyTools
 
-/// Options that name the machine to run: a guest directory or the user's own QEMU arguments.
+/// Options that name the machine to run: a guest directory, the user's own QEMU arguments,
+/// or a recording to replay.
 struct MachineOptions: ParsableArguments {
     @Option(name: .long, help: "A guest directory made by `osprey guest build`.")
     var guest: String?
+
+    @Option(name: .long, help: "A recording made by `osprey record`: replay it instead of running a machine.")
+    var replay: String?
 
     @Option(name: .long, help: "Architecture for `-- QEMU-ARGS` when they do not start with the QEMU binary (x86_64 or aarch64).")
     var arch: String?
@@ -17,8 +21,14 @@ struct MachineOptions: ParsableArguments {
     var qemuArguments: [String] = []
 
     func validate() throws {
+        if replay != nil {
+            if guest != nil || !qemuArguments.isEmpty {
+                throw ValidationError("--replay runs the recorded machine as it was; drop --guest and the arguments after --")
+            }
+            return
+        }
         if guest == nil && qemuArguments.isEmpty {
-            throw ValidationError("name a machine: --guest DIR, or your QEMU arguments after --")
+            throw ValidationError("name a machine: --guest DIR, your QEMU arguments after --, or --replay RECORDING")
         }
         if guest != nil, let first = qemuArguments.first, first.hasPrefix("qemu-system-") {
             throw ValidationError("with --guest, arguments after -- are extra QEMU options; \(first) names a whole machine: drop --guest or the binary")
@@ -26,6 +36,12 @@ struct MachineOptions: ParsableArguments {
         if let arch, Architecture(rawValue: arch) == nil {
             throw ValidationError("unknown --arch \(arch) (x86_64 or aarch64)")
         }
+    }
+
+    /// The machine named: a QEMU command, or a recording.
+    func source() throws -> MachineSource {
+        if let replay { return .recording(URL(fileURLWithPath: replay)) }
+        return .machine(try invocation())
     }
 
     func invocation() throws -> QemuInvocation {
@@ -38,44 +54,74 @@ struct MachineOptions: ParsableArguments {
     }
 }
 
-extension MachineOptions {
-    /// Runs the machine with the plugin in `mode` (trace, profile or check) writing `output`,
-    /// with progress on standard error. A run that ends badly is reported, saying that `kept`
-    /// is in `output`, and exits with status 2.
+/// What a plugin run runs: a machine, or the replay of a recording.
+enum MachineSource {
+    case machine(QemuInvocation)
+    case recording(URL, stallSeconds: Double = 60)
+
+    /// Runs the plugin in `mode` (trace, profile or check) writing `output`, with progress on
+    /// standard error. A run that ends badly is reported, saying that `kept` is in `output`,
+    /// and exits with status 2.
     func run(
         mode: String, output: String, profile: String?, console: String?, timeout: Int, kept: String,
         pluginOptions: [(String, String)] = []
     ) throws -> TraceSession.Result {
-        var session = TraceSession(invocation: try invocation(), traceFile: URL(fileURLWithPath: output))
-        session.mode = mode
-        session.pluginOptions = pluginOptions
-        session.profile = profile.map { URL(fileURLWithPath: $0) }
-        session.consoleFile = console.map { URL(fileURLWithPath: $0) }
-        session.timeoutSeconds = timeout
-        session.progress = { Diagnostics.note($0) }
-        let result = try session.run()
-        if let problem = result.outcome.problem {
-            Diagnostics.error("\(problem)\n(\(kept) is in \(output))")
-            throw ExitCode(2)
+        let outputURL = URL(fileURLWithPath: output)
+        switch self {
+        case .machine(let invocation):
+            var session = TraceSession(invocation: invocation, traceFile: outputURL)
+            session.configure(mode: mode, profile: profile, console: console, pluginOptions: pluginOptions)
+            session.timeoutSeconds = timeout
+            session.progress = { Diagnostics.note($0) }
+            let result = try session.run()
+            if let problem = result.outcome.problem {
+                Diagnostics.error("\(problem)\n(\(kept) is in \(output))")
+                throw ExitCode(2)
+            }
+            return result
+        case .recording(let directory, let stallSeconds):
+            var replayer = try Replayer(directory: directory, output: outputURL)
+            replayer.stallSeconds = stallSeconds
+            if let profile { try Self.checkKernel(profile: profile, recording: replayer.manifest) }
+            replayer.session.configure(mode: mode, profile: profile, console: console, pluginOptions: pluginOptions)
+            replayer.session.timeoutSeconds = max(timeout, replayer.session.timeoutSeconds)
+            replayer.progress = { Diagnostics.note($0) }
+            Diagnostics.note("replaying \(directory.path) (\(replayer.manifest.instructions.map { String(format: "%.2f G instructions", Double($0) / 1e9) } ?? "length unknown"), recorded in \(replayer.manifest.durationSeconds.map { String(format: "%.1f s", $0) } ?? "?"))")
+            let result = try replayer.replay()
+            if let problem = result.problem {
+                Diagnostics.error("\(problem)\n(\(kept) is in \(output))")
+                throw ExitCode(2)
+            }
+            return TraceSession.Result(outcome: result.outcome, wallSeconds: result.wallSeconds, command: result.command)
         }
-        return result
+    }
+
+    /// A profile whose kernel is not the recording's (when the recording's is known) is an
+    /// error before a long replay, not after it.
+    static func checkKernel(profile: String, recording: RecordingManifest) throws {
+        guard let banner = recording.kernelBanner,
+              let text = try? String(contentsOfFile: profile, encoding: .utf8),
+              let loaded = try? KernelProfile(jsonText: text) else { return }
+        if loaded.kernel.architecture.rawValue != recording.architecture {
+            throw OspreyError("\(profile) is a profile for \(loaded.kernel.architecture.rawValue), but the recording is \(recording.architecture)")
+        }
+        if let theirs = loaded.kernel.banner, !theirs.isEmpty, theirs != banner {
+            throw OspreyError("\(profile) is a profile of another kernel:\n  profile:   \(loaded.kernel.banner ?? "?")\n  recording: \(banner)")
+        }
     }
 }
 
-struct TraceCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "trace",
-        abstract: "Boot a guest under Osprey and write every system call to a JSON Lines trace.",
-        discussion: """
-            The run ends when the guest powers off. A guest that panics, or runs past --timeout, is an error; \
-            the trace written up to that point is kept. The trace format is described in docs/trace-format.md.
-            """)
+extension TraceSession {
+    mutating func configure(mode: String, profile: String?, console: String?, pluginOptions: [(String, String)]) {
+        self.mode = mode
+        self.pluginOptions += pluginOptions
+        self.profile = profile.map { URL(fileURLWithPath: $0) }
+        self.consoleFile = console.map { URL(fileURLWithPath: $0) }
+    }
+}
 
-    @OptionGroup var machine: MachineOptions
-
-    @Option(name: .long, help: "Where to write the trace (JSON Lines).")
-    var out: String
-
+/// Which monitors a trace or replay runs, and the profile they read the kernel with.
+struct MonitorOptions: ParsableArguments {
     @Option(name: .long, help: "An introspection profile (`osprey profile`): turns on the OS object monitors (processes, files, modules, sockets read from the kernel's own structures).")
     var profile: String?
 
@@ -93,12 +139,6 @@ struct TraceCommand: ParsableCommand {
         return names.contains("all") ? Self.monitorNames : names
     }
 
-    @Option(name: .long, help: "Keep the guest's serial console in this file instead of printing it.")
-    var console: String?
-
-    @Option(name: .long, help: "Stop the guest after this many seconds.")
-    var timeout: Int = 600
-
     func validate() throws {
         for m in chosenMonitors where !Self.monitorNames.contains(m) {
             throw ValidationError("unknown monitor '\(m)' (available: \(Self.monitorNames.joined(separator: ", ")), all)")
@@ -106,7 +146,6 @@ struct TraceCommand: ParsableCommand {
         if profile == nil, let object = chosenMonitors.first(where: { $0 != "syscalls" }) {
             throw ValidationError("the \(object) monitor reads the kernel's structures and needs --profile (make one with `osprey profile`)")
         }
-        if timeout <= 0 { throw ValidationError("--timeout must be positive") }
         if let profile, !FileManager.default.fileExists(atPath: profile) {
             throw ValidationError("profile \(profile) does not exist")
         }
@@ -118,16 +157,49 @@ struct TraceCommand: ParsableCommand {
         let objects = chosenMonitors.filter { $0 != "syscalls" }
         return [("monitors", objects.isEmpty ? "none" : objects.joined(separator: "+"))]
     }
+}
+
+struct TraceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Boot a guest (or replay a recording) under Osprey and write every system call to a JSON Lines trace.",
+        discussion: """
+            The run ends when the guest powers off. A guest that panics, or runs past --timeout, is an error; \
+            the trace written up to that point is kept. The trace format is described in docs/trace-format.md. \
+            `osprey trace --replay REC` is `osprey replay REC`.
+            """)
+
+    @OptionGroup var machine: MachineOptions
+
+    @Option(name: .long, help: "Where to write the trace (JSON Lines).")
+    var out: String
+
+    @OptionGroup var monitoring: MonitorOptions
+
+    @Option(name: .long, help: "Keep the guest's serial console in this file instead of printing it.")
+    var console: String?
+
+    @Option(name: .long, help: "Stop the guest after this many seconds (a replay gets at least 20 times its recording's duration).")
+    var timeout: Int = 600
+
+    func validate() throws {
+        if timeout <= 0 { throw ValidationError("--timeout must be positive") }
+    }
 
     func run() throws {
-        do {
-            let result = try machine.run(
-                mode: "trace", output: out, profile: profile, console: console, timeout: timeout,
-                kept: "the trace written so far", pluginOptions: pluginMonitorOptions)
-            Diagnostics.note(String(format: "trace written to %@ (%.1f s)", out, result.wallSeconds))
-        } catch let error as OspreyError {
-            Diagnostics.error(error.description)
-            throw ExitCode(1)
-        }
+        try traceRun(source: machine.source(), out: out, monitoring: monitoring, console: console, timeout: timeout)
+    }
+}
+
+/// Writes a trace of `source` with `monitoring`'s monitors; errors go to standard error.
+func traceRun(source: @autoclosure () throws -> MachineSource, out: String, monitoring: MonitorOptions, console: String?, timeout: Int) throws {
+    do {
+        let result = try source().run(
+            mode: "trace", output: out, profile: monitoring.profile, console: console, timeout: timeout,
+            kept: "the trace written so far", pluginOptions: monitoring.pluginMonitorOptions)
+        Diagnostics.note(String(format: "trace written to %@ (%.1f s)", out, result.wallSeconds))
+    } catch let error as OspreyError {
+        Diagnostics.error(error.description)
+        throw ExitCode(1)
     }
 }

@@ -142,6 +142,17 @@ void qemu_plugin_register_vcpu_tb_exec_cond_cb(struct qemu_plugin_tb *tb, qemu_p
                                                qemu_plugin_u64 entry, uint64_t imm, void *userdata);
 int qemu_plugin_num_vcpus(void);
 
+/// Operations an inline (generated, call-free) instrumentation can do on a scoreboard entry.
+enum qemu_plugin_op {
+    QEMU_PLUGIN_INLINE_ADD_U64,
+    QEMU_PLUGIN_INLINE_STORE_U64,
+};
+/// Applies `op` with `imm` to the executing vCPU's `entry` each time the block starts.
+void qemu_plugin_register_vcpu_tb_exec_inline_per_vcpu(struct qemu_plugin_tb *tb, enum qemu_plugin_op op,
+                                                        qemu_plugin_u64 entry, uint64_t imm);
+/// The sum of `entry` over all vCPUs.
+uint64_t qemu_plugin_u64_sum(qemu_plugin_u64 entry);
+
 // ---- Osprey's C shims (prefixed `osprey_`) ----
 
 /// Implemented in Swift (OspreyPlugin) with @_cdecl: the real install. The exported

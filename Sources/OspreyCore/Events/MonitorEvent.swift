@@ -15,6 +15,8 @@ public struct MonitorEvent: Sendable, Equatable {
     public var tid: GuestPID
     public var comm: String
     public var fields: [Field]
+    /// The instruction count of the kernel stop that saw it (the plugin's clock), when known.
+    public var icount: UInt64?
 
     public struct Field: Sendable, Equatable {
         public var name: String
@@ -58,6 +60,7 @@ extension JSONLineWriter {
         key("event")
         appendString(e.event)
         field("vcpu", e.vcpu)
+        if let icount = e.icount { field("icount", icount) }
         field("pid", Int(e.pid))
         field("tid", Int(e.tid))
         field("comm", e.comm)

@@ -71,12 +71,18 @@ public struct SyscallEvent: Sendable {
     /// The kernel's return value, when the call returned (also 0 for `exec` and `child`).
     public var result: Int64?
     public var end: SyscallEnd
+    /// The instruction count at the call's entry and at its return (see `docs/trace-format.md`).
+    public var icount: UInt64?
+    public var exitIcount: UInt64?
 
     public init(
         seq: UInt64, entry: UInt64, vcpu: Int, abi: SyscallABI, addressSpace: AddressSpaceID, stackPointer: UInt64,
         pc: GuestAddress, task: TaskIdentity, number: Int64, args: SyscallArguments,
-        strings: [DecodedString], captures: [CapturedArgument] = [], result: Int64?, end: SyscallEnd
+        strings: [DecodedString], captures: [CapturedArgument] = [], result: Int64?, end: SyscallEnd,
+        icount: UInt64? = nil, exitIcount: UInt64? = nil
     ) {
+        self.icount = icount
+        self.exitIcount = exitIcount
         self.seq = seq
         self.entry = entry
         self.vcpu = vcpu

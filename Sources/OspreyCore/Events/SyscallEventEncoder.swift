@@ -12,6 +12,8 @@ public struct SyscallEventEncoder {
         writer.field("entry", event.entry)
         writer.field("type", "syscall")
         writer.field("vcpu", event.vcpu)
+        if let icount = event.icount { writer.field("icount", icount) }
+        if let icount = event.exitIcount { writer.field("icount_ret", icount) }
         writer.field("abi", event.abi.name)
         writer.hexField("as", event.addressSpace.rawValue)
         writer.hexField("sp", event.stackPointer)

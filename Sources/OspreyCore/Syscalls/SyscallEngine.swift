@@ -22,10 +22,15 @@ public final class SyscallEngine<Sink: EventSink>: Sendable {
         tracker.withLock { $0.exit(record, memory: memory) }
     }
 
-    /// Writes monitor events, numbered in the same sequence as the calls.
-    public func emit(_ events: [MonitorEvent]) {
+    /// Writes monitor events, numbered in the same sequence as the calls, stamped with the
+    /// instruction count of the moment they were seen (when given).
+    public func emit(_ events: [MonitorEvent], icount: UInt64? = nil) {
         guard !events.isEmpty else { return }
-        tracker.withLock { $0.emit(events) }
+        var stamped = events
+        if let icount {
+            for i in stamped.indices { stamped[i].icount = icount }
+        }
+        tracker.withLock { $0.emit(stamped) }
     }
 
     /// What `finish` reports.

@@ -23,6 +23,10 @@ public struct SyscallEntryRecord: Sendable {
     public var childTIDPointer: UInt64 = 0
     /// Ordinal of this entry among all entries; set by the tracker.
     public var ordinal: UInt64 = 0
+    /// The instruction count at the call instruction (the plugin's clock), when known.
+    public var icount: UInt64?
+    /// The instruction count where the call returned; set by the tracker from the return.
+    public var exitIcount: UInt64?
 
     public init(
         vcpu: Int, abi: SyscallABI, number: Int64, args: SyscallArguments, pc: GuestAddress,
@@ -54,6 +58,8 @@ public struct SyscallReturnRecord: Sendable {
     public var threadPointer: UInt64
     /// The result register, raw (interpreted with the matched call's ABI).
     public var rawResult: UInt64
+    /// The instruction count at the return (the plugin's clock), when known.
+    public var icount: UInt64?
 
     public init(vcpu: Int, pc: GuestAddress, stackPointer: UInt64, addressSpace: AddressSpaceID, threadPointer: UInt64, rawResult: UInt64) {
         self.vcpu = vcpu

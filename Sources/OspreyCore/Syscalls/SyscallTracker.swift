@@ -237,6 +237,7 @@ public final class SyscallTracker<Sink: EventSink> {
             pending.removeValue(forKey: key)
             learn(from: call.entry, traits: call.traits, result: result, at: r)
             var entry = call.entry
+            entry.exitIcount = r.icount
             capture?.captureExit(&entry, result: result, memory: memory)
             emit(entry, identity: identity(of: r), result: result, end: .returned)
             if call.traits.contains(.forksChild) { parentReturned(call, result: result) }
@@ -247,6 +248,7 @@ public final class SyscallTracker<Sink: EventSink> {
             let result = window.parent.entry.abi.signedResult(r.rawResult)
             vforks.removeValue(forKey: r.addressSpace)
             var entry = window.parent.entry
+            entry.exitIcount = r.icount
             capture?.captureExit(&entry, result: result, memory: memory)
             emit(entry, identity: window.parentIdentity, result: result, end: .returned)
             parentReturned(window.parent, result: result, execSpace: window.childExecSpace)
@@ -259,7 +261,9 @@ public final class SyscallTracker<Sink: EventSink> {
         let parentIdentity = identity(of: call.entry)
         vforks[r.addressSpace] = VforkWindow(parent: call, parkedHere: true, parentIdentity: parentIdentity)
         forks.removeAll { $0.order == call.order }
-        emit(call.entry, identity: TaskIdentity(ppid: parentIdentity.pid, comm: parentIdentity.comm), result: 0, end: .child)
+        var entry = call.entry
+        entry.exitIcount = r.icount
+        emit(entry, identity: TaskIdentity(ppid: parentIdentity.pid, comm: parentIdentity.comm), result: 0, end: .child)
     }
 
     private func childReturned(at r: SyscallReturnRecord, memory: some GuestMemory) {
@@ -314,7 +318,9 @@ public final class SyscallTracker<Sink: EventSink> {
             childIdentity.pid = childPID
             childIdentity.tid = childPID
         }
-        emit(rec.entry, identity: childIdentity, result: 0, end: .child, stackPointer: r.stackPointer, space: r.addressSpace)
+        var childEntry = rec.entry
+        childEntry.exitIcount = r.icount
+        emit(childEntry, identity: childIdentity, result: 0, end: .child, stackPointer: r.stackPointer, space: r.addressSpace)
         if rec.parentResult != nil {
             forks.remove(at: index)
         } else {
@@ -491,7 +497,8 @@ public final class SyscallTracker<Sink: EventSink> {
         sink.emit(SyscallEvent(
             seq: seq, entry: e.ordinal, vcpu: e.vcpu, abi: e.abi, addressSpace: space ?? e.addressSpace,
             stackPointer: stackPointer ?? e.stackPointer, pc: e.pc, task: identity, number: e.number,
-            args: e.args, strings: e.strings, captures: e.captures, result: result, end: end))
+            args: e.args, strings: e.strings, captures: e.captures, result: result, end: end,
+            icount: e.icount, exitIcount: e.exitIcount))
     }
 
     /// Writes monitor events in the trace's sequence (the monitors saw them at a kernel stop).

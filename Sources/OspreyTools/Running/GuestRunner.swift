@@ -12,6 +12,19 @@ public enum RunOutcome: Sendable, Equatable {
     case timedOut(seconds: Int)
     /// QEMU exited without the guest finishing its scenario (status, last stderr lines).
     case qemuFailed(status: Int32, detail: String)
+    /// A replay's instruction count stopped moving for `seconds` (it was stopped).
+    case stalled(instructions: UInt64?, seconds: Int)
+    /// A replay ran past the recording's instruction count (it was stopped).
+    case diverged(instructions: UInt64, limit: UInt64)
+
+    /// A sentence for any end, clean or not.
+    public var summary: String {
+        switch self {
+        case .poweredOff(let status): return "the guest powered off (scenario status \(status))"
+        case .exited: return "QEMU exited"
+        default: return problem ?? "ended"
+        }
+    }
 
     /// A sentence for the user; nil for a clean end.
     public var problem: String? {
@@ -24,6 +37,10 @@ public enum RunOutcome: Sendable, Equatable {
         case .timedOut(let s): return "the guest did not power off within \(s) s (timeout); it was stopped"
         case .qemuFailed(let status, let detail):
             return "QEMU exited with status \(status) before the guest powered off" + (detail.isEmpty ? "" : ":\n\(detail)")
+        case .stalled(let count, let seconds):
+            return "the replay stalled: no instruction executed for \(seconds) s" + (count.map { " (at instruction \($0))" } ?? "") + "; it was stopped"
+        case .diverged(let count, let limit):
+            return "the replay diverged from the recording: it ran \(count) instructions, past the recording's \(limit); it was stopped"
         }
     }
 }
@@ -37,6 +54,8 @@ public struct GuestRunner {
     /// Progress messages (elapsed time), every `progressInterval` seconds.
     public var progress: (@Sendable (String) -> Void)?
     public var progressInterval: Double = 15
+    /// Follows `osprey-progress` lines (replays): stalls and runaway counts stop the run.
+    public var instructionWatch: InstructionWatch?
 
     public init(invocation: QemuInvocation, consoleFile: URL? = nil, timeoutSeconds: Int = 600) {
         self.invocation = invocation
@@ -68,6 +87,7 @@ public struct GuestRunner {
         }
         let watcher = Locked(ConsoleWatcher())
         let stderrTail = Locked([String]())
+        let watch = instructionWatch
 
         let consoleDone = DispatchSemaphore(value: 0)
         let stderrDone = DispatchSemaphore(value: 0)
@@ -88,17 +108,19 @@ public struct GuestRunner {
             while true {
                 let data = reader.availableData
                 if data.isEmpty { break }
-                FileHandle.standardError.write(data)
                 partial.append(data)
                 while let nl = partial.firstIndex(of: UInt8(ascii: "\n")) {
                     let line = String(decoding: partial[partial.startIndex..<nl], as: UTF8.self)
                     partial.removeSubrange(partial.startIndex...nl)
+                    if watch?.consume(line) == true { continue }
+                    FileHandle.standardError.write(Data((line + "\n").utf8))
                     stderrTail.withLock { tail in
                         tail.append(line)
                         if tail.count > 20 { tail.removeFirst() }
                     }
                 }
             }
+            if !partial.isEmpty { FileHandle.standardError.write(partial) }
             stderrDone.signal()
         }
 
@@ -110,9 +132,15 @@ public struct GuestRunner {
         let start = Date()
         var lastProgress = start
         var timedOut = false
+        var stopped: RunOutcome?
         while process.isRunning {
             Thread.sleep(forTimeInterval: 0.05)
             let now = Date()
+            if let verdict = watch?.verdict(now: now) {
+                stopped = verdict
+                Self.stop(process)
+                break
+            }
             if now.timeIntervalSince(start) > Double(timeoutSeconds) {
                 timedOut = true
                 Self.stop(process)
@@ -129,6 +157,7 @@ public struct GuestRunner {
         if consoleFile != nil { try? console.close() }
 
         let seen = watcher.withLock { $0 }
+        if let stopped { return stopped }
         if timedOut { return .timedOut(seconds: timeoutSeconds) }
         if let panic = seen.panicLine { return .kernelPanic(panic) }
         if let initError = seen.initError { return .initFailed(initError) }

@@ -14,6 +14,8 @@ public struct TraceSession {
     public var timeoutSeconds = 600
     public var plugin: URL?
     public var progress: (@Sendable (String) -> Void)?
+    /// Follows the plugin's instruction count (replays).
+    public var instructionWatch: InstructionWatch?
 
     public init(invocation: QemuInvocation, traceFile: URL) {
         self.invocation = invocation
@@ -24,6 +26,12 @@ public struct TraceSession {
         public var outcome: RunOutcome
         public var wallSeconds: Double
         public var command: String
+
+        public init(outcome: RunOutcome, wallSeconds: Double, command: String) {
+            self.outcome = outcome
+            self.wallSeconds = wallSeconds
+            self.command = command
+        }
     }
 
     /// Runs the guest with tracing on. The trace is written even when the run fails.
@@ -38,6 +46,7 @@ public struct TraceSession {
         try inv.addPlugin(library, options: options)
         var runner = GuestRunner(invocation: inv, consoleFile: consoleFile, timeoutSeconds: timeoutSeconds)
         runner.progress = progress
+        runner.instructionWatch = instructionWatch
         let start = Date()
         let outcome = try runner.run()
         return Result(outcome: outcome, wallSeconds: Date().timeIntervalSince(start), command: inv.commandLine)

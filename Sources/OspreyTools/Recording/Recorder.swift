@@ -1,0 +1,106 @@
+import Foundation
+import OspreyCore
+
+/// `osprey record`: runs a machine once under QEMU's record/replay into a recording
+/// directory (``RecordingManifest``), with only Osprey's instruction counter loaded.
+public struct Recorder {
+    public var invocation: QemuInvocation
+    public var directory: URL
+    public var consoleFile: URL?
+    public var timeoutSeconds = 600
+    public var plugin: URL?
+    public var progress: (@Sendable (String) -> Void)?
+
+    /// `-icount` settings of every recording: the clock follows the host's speed while
+    /// recording, and idle time is skipped rather than waited for, which keeps the log small
+    /// and the replay fast.
+    public static let icount = "shift=auto,sleep=off"
+    static let countFile = "record-count.json"
+
+    public init(invocation: QemuInvocation, directory: URL) {
+        self.invocation = invocation
+        self.directory = directory
+    }
+
+    public struct Result: Sendable {
+        public var outcome: RunOutcome
+        public var manifest: RecordingManifest
+        public var wallSeconds: Double
+    }
+
+    /// Records. Throws, leaving nothing behind, when the machine cannot be recorded or QEMU
+    /// refuses to start; a run that ends badly (a panic, a timeout) is still a recording.
+    public func record() throws -> Result {
+        let fm = FileManager.default
+        let dir = directory.standardizedFileURL
+        if fm.fileExists(atPath: dir.path) {
+            let contents = (try? fm.contentsOfDirectory(atPath: dir.path)) ?? ["?"]
+            guard contents.isEmpty else {
+                throw OspreyError("\(dir.path) already exists and is not empty; choose another --out or remove it")
+            }
+        }
+        let options = QemuOption.parse(invocation.arguments)
+        let workingDirectory = invocation.workingDirectory ?? URL(fileURLWithPath: fm.currentDirectoryPath)
+        let plan = try RecordingPlan.make(
+            options: options, architecture: invocation.architecture, workingDirectory: workingDirectory,
+            inspect: QemuImage.facts(of:declared:))
+        try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        var keep = false
+        defer { if !keep { try? fm.removeItem(at: dir) } }
+        try plan.materialize(in: dir)
+
+        var run = QemuInvocation(
+            binary: invocation.binary, arguments: plan.arguments, workingDirectory: dir,
+            ownsConsole: invocation.ownsConsole, architecture: invocation.architecture)
+        run.arguments += ["-icount", "\(Self.icount),rr=record,rrfile=\(RecordingManifest.logName)"]
+        let countURL = dir.appendingPathComponent(Self.countFile)
+        try run.addPlugin(try plugin ?? PluginLocator.locate(), options: [("mode", "count"), ("out", countURL.path)])
+
+        var manifest = RecordingManifest(
+            architecture: invocation.architecture, qemuBinary: invocation.binary,
+            qemuVersion: Self.version(of: invocation.binary), arguments: plan.arguments, icount: Self.icount,
+            ownsConsole: invocation.ownsConsole, recordCommand: run.commandLine)
+        manifest.drives = plan.drives
+        manifest.recordedAt = ISO8601DateFormatter().string(from: Date())
+
+        var runner = GuestRunner(invocation: run, consoleFile: consoleFile, timeoutSeconds: timeoutSeconds)
+        runner.progress = progress
+        let start = Date()
+        let outcome = try runner.run()
+        let wall = Date().timeIntervalSince(start)
+        let count = Self.readCount(countURL)
+        try? fm.removeItem(at: countURL)
+        if case .qemuFailed(_, let detail) = outcome, count == nil {
+            throw OspreyError("QEMU did not record the machine" + (detail.isEmpty ? "" : ":\n\(detail)"))
+        }
+        manifest.durationSeconds = (wall * 10).rounded() / 10
+        manifest.instructions = count
+        manifest.outcome = outcome.summary
+        try manifest.save(to: dir)
+        keep = true
+        return Result(outcome: outcome, manifest: manifest, wallSeconds: wall)
+    }
+
+    /// The instruction count the plugin wrote (mode=count), if it did.
+    static func readCount(_ file: URL) -> UInt64? {
+        guard let text = try? String(contentsOf: file, encoding: .utf8), let value = try? JSONValue.parse(text),
+              let count = value["instructions"]?.intValue, count >= 0 else { return nil }
+        return UInt64(count)
+    }
+
+    /// `BINARY --version`'s first line ("" if it cannot be run).
+    static func version(of binary: String) -> String {
+        guard let url = try? GuestRunner.resolve(binary) else { return "" }
+        let process = Process()
+        process.executableURL = url
+        process.arguments = ["--version"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        guard (try? SignalMask.runUnblocked(process)) != nil else { return "" }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+    }
+}

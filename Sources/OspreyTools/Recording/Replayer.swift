@@ -1,0 +1,143 @@
+import Foundation
+import OspreyCore
+
+/// Replays a recording (``RecordingManifest``) with the plugin in any mode (trace, profile,
+/// check), following the replay's instruction count: progress as instructions replayed of
+/// the recording's total, and a replay that stalls or runs past the recording is stopped and
+/// reported instead of hanging.
+public struct Replayer {
+    public var directory: URL
+    public var manifest: RecordingManifest
+    /// The plugin run: mode, output file, profile and further options.
+    public var session: TraceSession
+    /// Seconds without progress before a replay counts as stalled.
+    public var stallSeconds: Double = 60
+    /// Progress messages.
+    public var progress: (@Sendable (String) -> Void)?
+    /// Seconds between progress messages.
+    public var progressInterval: Double = 5
+
+    /// Loads the recording in `directory` for a plugin run writing `output`.
+    public init(directory: URL, output: URL) throws {
+        self.directory = directory.standardizedFileURL
+        manifest = try RecordingManifest.load(from: self.directory)
+        guard let architecture = Architecture(rawValue: manifest.architecture) else {
+            throw OspreyError("\(directory.path): unsupported architecture \(manifest.architecture)")
+        }
+        var invocation = QemuInvocation(
+            binary: manifest.qemuBinary, arguments: manifest.arguments, workingDirectory: self.directory,
+            ownsConsole: manifest.ownsConsole, architecture: architecture)
+        invocation.arguments += ["-icount", "\(manifest.icount),rr=replay,rrfile=\(RecordingManifest.logName)"]
+        session = TraceSession(invocation: invocation, traceFile: output)
+        // A replay is as long as its recording in instructions, not in time: no wall-clock limit
+        // by default beyond a generous multiple of the recording's duration.
+        session.timeoutSeconds = max(600, Int((manifest.durationSeconds ?? 60) * 20))
+    }
+
+    public struct Result: Sendable {
+        public var outcome: RunOutcome
+        public var wallSeconds: Double
+        /// Instructions replayed (the plugin's last count).
+        public var instructions: UInt64?
+        /// What went wrong, judged against the recording; nil for a faithful replay.
+        public var problem: String?
+        public var command: String
+    }
+
+    /// Checks what the replay depends on, runs it and judges the result.
+    public func replay() throws -> Result {
+        try checkDrives()
+        let current = Recorder.version(of: manifest.qemuBinary)
+        if !manifest.qemuVersion.isEmpty, !current.isEmpty, current != manifest.qemuVersion {
+            progress?("the recording was made with \(manifest.qemuVersion); this is \(current): QEMU may refuse its log")
+        }
+        let total = manifest.instructions
+        let limit = total.map { $0 + $0 / 50 + 50_000_000 }
+        let reporter = ProgressLine(total: total, interval: progressInterval, say: progress)
+        let watch = InstructionWatch(stallSeconds: stallSeconds, limit: limit) { reporter.update($0) }
+        var session = self.session
+        session.pluginOptions += [("progress", "1")]
+        session.instructionWatch = watch
+        let result = try session.run()
+        let replayed = watch.instructions
+        return Result(
+            outcome: result.outcome, wallSeconds: result.wallSeconds, instructions: replayed,
+            problem: judge(result.outcome, replayed: replayed), command: result.command)
+    }
+
+    /// A replay is faithful when it ends the way the recording did, about where it did.
+    func judge(_ outcome: RunOutcome, replayed: UInt64?) -> String? {
+        switch outcome {
+        case .stalled, .diverged, .timedOut:
+            return outcome.problem
+        case .qemuFailed(let status, let detail) where status != 0:
+            return "QEMU stopped the replay (status \(status))" + (detail.isEmpty ? "" : ":\n\(detail)")
+        default:
+            break
+        }
+        let recorded = manifest.outcome ?? ""
+        var same = outcome.summary == recorded
+        if case .qemuFailed(0, _) = outcome, !recorded.hasPrefix("the guest powered off") {
+            same = true  // the recording was stopped: its replay ends where QEMU was told to quit
+        }
+        if !same {
+            return "the replay ended differently from the recording (recorded: \(recorded); replayed: \(outcome.summary))"
+        }
+        if let total = manifest.instructions, let replayed, replayed < total - total / 100 {
+            return "the replay ended at \(replayed) instructions, short of the recording's \(total): it diverged"
+        }
+        return nil
+    }
+
+    /// Refuses a replay whose disk images changed since the recording.
+    func checkDrives() throws {
+        for drive in manifest.drives {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: drive.image)
+            guard let attributes else {
+                throw OspreyError("the recording reads the disk image \(drive.image), which is gone")
+            }
+            let size = (attributes[.size] as? NSNumber)?.uint64Value ?? 0
+            let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+            if size != drive.size || abs(modified - drive.modified) > 0.001 {
+                throw OspreyError("the disk image \(drive.image) changed since the recording (size \(drive.size) -> \(size)); a replay would diverge: restore it or record again")
+            }
+            guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(drive.overlay).path) else {
+                throw OspreyError("the recording's overlay \(drive.overlay) is missing")
+            }
+        }
+    }
+}
+
+/// Progress messages of a replay: "41% (2.8 of 6.7 G instructions)", at most every `interval`.
+final class ProgressLine: @unchecked Sendable {
+    // @unchecked: `last` is behind `lock`.
+    private let total: UInt64?
+    private let interval: Double
+    private let say: (@Sendable (String) -> Void)?
+    private let lock = NSLock()
+    private var last = Date()
+    private let start = Date()
+
+    init(total: UInt64?, interval: Double, say: (@Sendable (String) -> Void)?) {
+        self.total = total
+        self.interval = interval
+        self.say = say
+    }
+
+    func update(_ count: UInt64) {
+        let now = Date()
+        lock.lock()
+        let due = now.timeIntervalSince(last) >= interval
+        if due { last = now }
+        lock.unlock()
+        guard due, let say else { return }
+        say(Self.text(count: count, total: total, seconds: now.timeIntervalSince(start)))
+    }
+
+    static func text(count: UInt64, total: UInt64?, seconds: Double) -> String {
+        let done = String(format: "%.2f", Double(count) / 1e9)
+        guard let total, total > 0 else { return "replayed \(done) G instructions (\(Int(seconds)) s)" }
+        let percent = min(100, Int(Double(count) * 100 / Double(total)))
+        return "replayed \(percent)% (\(done) of \(String(format: "%.2f", Double(total) / 1e9)) G instructions, \(Int(seconds)) s)"
+    }
+}
