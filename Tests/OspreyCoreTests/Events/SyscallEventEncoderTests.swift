@@ -34,6 +34,17 @@ struct SyscallEventEncoderTests {
         #expect(o["end"] == nil)
     }
 
+    @Test func instructionCountsAreWrittenWhenKnown() throws {
+        var enc = SyscallEventEncoder()
+        #expect(try decode(enc.encode(event()))["icount"] == nil)
+        var e = event()
+        e.icount = 6_000_000_001
+        e.exitIcount = 6_000_000_050
+        let o = try decode(enc.encode(e))
+        #expect(o["icount"] as? Int == 6_000_000_001)
+        #expect(o["icount_ret"] as? Int == 6_000_000_050)
+    }
+
     @Test func nonUTF8StringsGoToHex() throws {
         var enc = SyscallEventEncoder()
         let o = try decode(enc.encode(event(strings: [DecodedString(argument: 0, bytes: [0x2f, 0xff, 0x41], truncated: true)])))

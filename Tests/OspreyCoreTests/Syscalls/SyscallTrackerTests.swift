@@ -351,4 +351,20 @@ struct SyscallTrackerTests {
         #expect(s.summary == ["wait4:unfinished:-:?", "reboot:unfinished:-:?"])
         #expect(s.tracker.pendingCount == 0)
     }
+
+    @Test func eventsCarryTheEntryAndReturnInstructionCounts() {
+        let script = TrackerScript()
+        script.tracker.enter(SyscallEntryRecord(
+            vcpu: 0, abi: .x86_64, number: script.number("getpid"), args: SyscallArguments([]), pc: GuestAddress(0x401000),
+            returnAddress: GuestAddress(0x401002), stackPointer: 0x7000, addressSpace: AddressSpaceID(rawValue: 0x1000),
+            threadPointer: 0x7000).with { $0.icount = 100 })
+        var back = SyscallReturnRecord(
+            vcpu: 0, pc: GuestAddress(0x401002), stackPointer: 0x7000, addressSpace: AddressSpaceID(rawValue: 0x1000),
+            threadPointer: 0x7000, rawResult: 42)
+        back.icount = 180
+        script.tracker.exit(back, memory: FakeCPU())
+        #expect(script.events.count == 1)
+        #expect(script.events.first?.icount == 100)
+        #expect(script.events.first?.exitIcount == 180)
+    }
 }

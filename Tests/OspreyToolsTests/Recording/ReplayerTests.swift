@@ -1,0 +1,82 @@
+import Foundation
+import OspreyCore
+import Testing
+@testable import OspreyTools
+
+/// The recording manifest, and how a replay's end is judged against its recording.
+struct ReplayerTests {
+    static func recording(outcome: String, instructions: UInt64?, drives: [RecordingManifest.Drive] = []) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-rec-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        var manifest = RecordingManifest(
+            architecture: .x86_64, qemuBinary: "qemu-system-x86_64", qemuVersion: "", arguments: ["-m", "512M"],
+            icount: Recorder.icount, ownsConsole: true, recordCommand: "qemu-system-x86_64 ...")
+        manifest.outcome = outcome
+        manifest.instructions = instructions
+        manifest.drives = drives
+        try manifest.save(to: dir)
+        try Data().write(to: dir.appendingPathComponent(RecordingManifest.logName))
+        return dir
+    }
+
+    @Test func manifestRoundTripsAndNamesTheReplayArguments() throws {
+        let dir = try Self.recording(outcome: "QEMU exited", instructions: 42)
+        let replayer = try Replayer(directory: dir, output: dir.appendingPathComponent("t.jsonl"))
+        #expect(replayer.manifest.instructions == 42)
+        #expect(replayer.session.invocation.arguments == ["-m", "512M", "-icount", "shift=auto,sleep=off,rr=replay,rrfile=replay.bin"])
+        #expect(replayer.session.invocation.workingDirectory == dir.standardizedFileURL)
+    }
+
+    @Test func notARecording() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-none-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let error = #expect(throws: OspreyError.self) { try RecordingManifest.load(from: dir) }
+        #expect(error?.description.contains("is not a recording") == true)
+        try Data("{".utf8).write(to: dir.appendingPathComponent(RecordingManifest.fileName))
+        #expect(throws: OspreyError.self) { try RecordingManifest.load(from: dir) }
+    }
+
+    @Test func judgement() throws {
+        let dir = try Self.recording(outcome: RunOutcome.poweredOff(scenarioStatus: 0).summary, instructions: 1_000_000)
+        let replayer = try Replayer(directory: dir, output: dir.appendingPathComponent("t.jsonl"))
+        #expect(replayer.judge(.poweredOff(scenarioStatus: 0), replayed: 1_000_100) == nil)
+        #expect(replayer.judge(.poweredOff(scenarioStatus: 0), replayed: 500_000)?.contains("short of") == true)
+        #expect(replayer.judge(.poweredOff(scenarioStatus: 3), replayed: 1_000_000)?.contains("ended differently") == true)
+        #expect(replayer.judge(.stalled(instructions: 5, seconds: 60), replayed: 5)?.contains("stalled") == true)
+        #expect(replayer.judge(.qemuFailed(status: 1, detail: "error reading the replay data"), replayed: nil)?.contains("error reading") == true)
+        // A recording stopped by its timeout replays to QEMU's recorded quit.
+        let stopped = try Replayer(directory: try Self.recording(outcome: RunOutcome.timedOut(seconds: 5).summary, instructions: 10), output: dir.appendingPathComponent("u.jsonl"))
+        #expect(stopped.judge(.qemuFailed(status: 0, detail: ""), replayed: 10) == nil)
+    }
+
+    @Test func aChangedDiskIsRefused() throws {
+        let image = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-img-\(UUID().uuidString.prefix(8))")
+        try Data("12345".utf8).write(to: image)
+        let facts = try QemuImage.facts(of: image, declared: "raw")
+        let drive = RecordingManifest.Drive(id: "d", image: image.path, format: "raw", overlay: "drives/d.qcow2", size: facts.size, modified: facts.modified)
+        let dir = try Self.recording(outcome: "QEMU exited", instructions: nil, drives: [drive])
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("drives"), withIntermediateDirectories: true)
+        try Data().write(to: dir.appendingPathComponent("drives/d.qcow2"))
+        let replayer = try Replayer(directory: dir, output: dir.appendingPathComponent("t.jsonl"))
+        try replayer.checkDrives()
+        try Data("123456".utf8).write(to: image)
+        let error = #expect(throws: OspreyError.self) { try replayer.checkDrives() }
+        #expect(error?.description.contains("changed since the recording") == true)
+    }
+
+    @Test func watchJudgesStallsAndRunaways() {
+        let watch = InstructionWatch(stallSeconds: 5, limit: 1000)
+        #expect(watch.consume("osprey-progress 10"))
+        #expect(!watch.consume("qemu-system-x86_64: something"))
+        #expect(watch.instructions == 10)
+        #expect(watch.verdict(now: Date()) == nil)
+        #expect(watch.verdict(now: Date().addingTimeInterval(6)) == .stalled(instructions: 10, seconds: 5))
+        #expect(watch.consume("osprey-progress 2000"))
+        #expect(watch.verdict(now: Date()) == .diverged(instructions: 2000, limit: 1000))
+    }
+
+    @Test func progressText() {
+        #expect(ProgressLine.text(count: 2_500_000_000, total: 10_000_000_000, seconds: 7) == "replayed 25% (2.50 of 10.00 G instructions, 7 s)")
+        #expect(ProgressLine.text(count: 1_000_000_000, total: nil, seconds: 3) == "replayed 1.00 G instructions (3 s)")
+    }
+}
