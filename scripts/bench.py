@@ -8,7 +8,10 @@ and printing each time and the median ratio (both runs use the same QEMU, guest,
   then with a profile and all OS object monitors, with the watched kernel stores off
   (updates from system calls only) and on;
 - profile: the default guest (boot + default scenario), with profile generation on, against
-  its plain boot (the target is under 2x).
+  its plain boot (the target is under 2x);
+- replay: the syscall-heavy guest recorded with `osprey record` against its plain run, then
+  the recording replayed with a profile and all OS object monitors against its plain replay
+  (QEMU alone, same log; the 2025 paper's figure is 2.5x, the target is under 1.5x).
 
 Usage: python3 scripts/bench.py [--runs 5] [--count 150000] [--kernel linux-image-6.1.0-56-amd64]
                                 [--smp 1] [--build debug|release]
@@ -17,6 +20,7 @@ Needs: scripts/setup.sh done; builds Osprey itself (release by default).
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -58,7 +62,7 @@ def main():
     ap.add_argument("--kernel", default="linux-image-6.1.0-56-amd64")
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--build", choices=["debug", "release"], default="release")
-    ap.add_argument("--only", choices=["trace", "profile"], help="run one of the two measurements")
+    ap.add_argument("--only", choices=["trace", "profile", "replay"], help="run one of the measurements")
     a = ap.parse_args()
 
     run(["swift", "build", "-c", a.build], cwd=ROOT, stdout=subprocess.DEVNULL)
@@ -67,10 +71,12 @@ def main():
     plugin = os.path.join(bindir, "libOspreyPlugin.so")
 
     work = tempfile.mkdtemp(prefix="osprey-bench-")
-    if a.only != "profile":
+    if a.only in (None, "trace"):
         bench_trace(a, osprey, plugin, work)
-    if a.only != "trace":
+    if a.only in (None, "profile"):
         bench_profile(a, osprey, plugin, work)
+    if a.only in (None, "replay"):
+        bench_replay(a, osprey, plugin, work)
 
 
 def alternate(runs, desc, plain_args, osprey_args, cwd, label):
@@ -101,22 +107,70 @@ def bench_profile(a, osprey, plugin, work):
     print()
 
 
-def bench_trace(a, osprey, plugin, work):
-    scenario = os.path.join(work, "scenario.sh")
-    with open(scenario, "w") as f:
-        f.write(SCENARIO.format(count=a.count, procs=a.procs))
+def heavy_guest(a, osprey, work):
+    """The syscall-heavy guest and a profile of its kernel (built once per bench run)."""
     guest = os.path.join(work, "guest")
-    run([osprey, "guest", "build", "--kernel", a.kernel, "--scenario", scenario, "--out", guest])
-    desc = json.load(open(os.path.join(guest, "guest.json")))
+    profile = os.path.join(work, "bench-profile.json")
+    if not os.path.exists(profile):
+        scenario = os.path.join(work, "scenario.sh")
+        with open(scenario, "w") as f:
+            f.write(SCENARIO.format(count=a.count, procs=a.procs))
+        run([osprey, "guest", "build", "--kernel", a.kernel, "--scenario", scenario, "--out", guest])
+        # The monitors need a profile of this kernel, learned by Osprey on the default guest (whose
+        # scenario does what a complete profile needs; the syscall-heavy one does not).
+        profile_guest = os.path.join(work, "profile-guest")
+        run([osprey, "guest", "build", "--kernel", a.kernel, "--out", profile_guest], stdout=subprocess.DEVNULL)
+        run([osprey, "profile", "--guest", profile_guest, "--out", profile], stdout=subprocess.DEVNULL)
+    return guest, json.load(open(os.path.join(guest, "guest.json"))), profile
+
+
+def bench_replay(a, osprey, plugin, work):
+    guest, desc, profile = heavy_guest(a, osprey, work)
+    base = desc["qemuArgs"] + ["-serial", "stdio", "-monitor", "none", "-smp", str(a.smp)]
+    plain, record, replay, monitored = [], [], [], []
+    first = None
+    for i in range(a.runs):
+        plain.append(timed_qemu(desc["qemuBinary"], base, guest))
+        rec = os.path.join(work, f"recording-{i}")
+        start = time.monotonic()
+        p = subprocess.run([osprey, "record", "--guest", guest, "--out", rec, "--console", rec + ".console", "--", "-smp", str(a.smp)],
+                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        record.append(time.monotonic() - start)
+        if p.returncode != 0:
+            sys.exit(f"bench: osprey record failed:\n{p.stderr.decode(errors='replace')[-2000:]}")
+        if first is None:
+            first = json.load(open(os.path.join(rec, "manifest.json")))
+            first_dir = rec
+        else:
+            shutil.rmtree(rec)
+        replay_args = first["arguments"] + ["-icount", first["icount"] + ",rr=replay,rrfile=replay.bin"]
+        out = os.path.join(work, "replay-monitors.jsonl")
+        replay.append(timed_qemu(desc["qemuBinary"], replay_args, first_dir))
+        monitored.append(timed_qemu(desc["qemuBinary"], replay_args + [
+            "-plugin", f"{plugin},out={out},summary=off,profile={profile},monitors=all,watch=on"], first_dir))
+        print(f"replay round {i + 1}/{a.runs}: plain {plain[-1]:.2f} s, record {record[-1]:.2f} s, "
+              f"plain replay {replay[-1]:.2f} s, replay with all monitors {monitored[-1]:.2f} s", flush=True)
+    calls = sum(1 for line in open(out) if '"type":"syscall"' in line)
+    objects = sum(1 for line in open(out) if '"type":"syscall"' not in line) - 2
+    rec_ratios = [r / p for r, p in zip(record, plain)]
+    mon_ratios = [m / r for m, r in zip(monitored, replay)]
+    print()
+    print(f"guest: {a.kernel}, -smp {a.smp}, scenario: dd of {a.count} bytes one at a time + {a.procs} processes; "
+          f"{first.get('instructions', 0) / 1e9:.2f} G instructions recorded")
+    print(f"replay with monitors: {calls} system calls and {objects} object events per replay")
+    print(f"plain QEMU median: {statistics.median(plain):.2f} s; osprey record median: {statistics.median(record):.2f} s")
+    print(f"record/plain median ratio (per pair): {statistics.median(rec_ratios):.3f}")
+    print(f"plain replay median: {statistics.median(replay):.2f} s; replay with all monitors median: {statistics.median(monitored):.2f} s")
+    print(f"replay with all monitors / plain replay median ratio (per pair): {statistics.median(mon_ratios):.3f} "
+          f"(the 2025 paper: 2.5; target < 1.5)")
+    print()
+
+
+def bench_trace(a, osprey, plugin, work):
+    guest, desc, profile = heavy_guest(a, osprey, work)
     base = desc["qemuArgs"] + ["-serial", "stdio", "-monitor", "none", "-smp", str(a.smp)]
     trace = os.path.join(work, "trace.jsonl")
     bare = os.path.join(work, "trace-nodecode.jsonl")
-    # The monitors need a profile of this kernel, learned by Osprey on the default guest (whose
-    # scenario does what a complete profile needs; the syscall-heavy one does not).
-    profile_guest = os.path.join(work, "profile-guest")
-    run([osprey, "guest", "build", "--kernel", a.kernel, "--out", profile_guest], stdout=subprocess.DEVNULL)
-    profile = os.path.join(work, "bench-profile.json")
-    run([osprey, "profile", "--guest", profile_guest, "--out", profile], stdout=subprocess.DEVNULL)
     monitored = os.path.join(work, "trace-monitors.jsonl")
     traced = base + ["-plugin", f"{plugin},out={trace},summary=off"]
     undecoded = base + ["-plugin", f"{plugin},out={bare},summary=off,decode=off"]
