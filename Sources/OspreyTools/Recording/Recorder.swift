@@ -70,7 +70,7 @@ public struct Recorder {
         let wall = Date().timeIntervalSince(start)
         let count = Self.readCount(countURL)
         try? fm.removeItem(at: countURL)
-        if case .qemuFailed(_, let detail) = outcome, count == nil {
+        if case .qemuFailed(_, let detail) = outcome, (count ?? 0) == 0 {
             throw OspreyError("QEMU did not record the machine" + (detail.isEmpty ? "" : ":\n\(detail)"))
         }
         manifest.durationSeconds = (wall * 10).rounded() / 10

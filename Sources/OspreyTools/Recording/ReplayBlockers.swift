@@ -23,6 +23,13 @@ public enum ReplayBlockers {
                 if let accel = QemuKeyValues(value, impliedKey: "type")["accel"], accel != "tcg" {
                     found.append("-machine accel=\(accel): record/replay works with TCG only")
                 }
+            case "smp":
+                let topology = QemuKeyValues(value, impliedKey: "cpus")
+                let cpus = Int(topology["cpus"] ?? "") ?? ["sockets", "cores", "threads", "dies", "clusters"]
+                    .map { Int(topology[$0] ?? "1") ?? 1 }.reduce(1, *)
+                if cpus > 1 {
+                    found.append("-smp \(value): QEMU 10 records and replays machines with one CPU only; use -smp 1")
+                }
             case "icount":
                 found.append("-icount: Osprey sets the instruction counter for record/replay itself; drop -icount")
             case "loadvm":

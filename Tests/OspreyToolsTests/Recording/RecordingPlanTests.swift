@@ -39,6 +39,7 @@ struct RecordingPlanTests {
 
     @Test func bootFilesAreCopiedAndNetworkTurnedOff() throws {
         let plan = try Self.plan(["-kernel", "vmlinuz", "-initrd", "initrd.cpio", "-append", "console=ttyS0"], files: ["vmlinuz", "initrd.cpio"])
+        #expect(try Self.plan(["-smp", "1"], files: []).arguments == ["-smp", "1", "-nic", "none"])
         #expect(plan.arguments == ["-kernel", "files/vmlinuz", "-initrd", "files/initrd.cpio", "-append", "console=ttyS0", "-nic", "none"])
         #expect(plan.copies.map(\.target) == ["files/vmlinuz", "files/initrd.cpio"])
     }
@@ -85,6 +86,8 @@ struct RecordingPlanTests {
         (["-drive", "file=x,if=scsi"], "if=scsi"),
         (["-device", "vfio-pci,host=01:00.0"], "passed through"),
         (["-loadvm", "snap"], "from a boot"),
+        (["-smp", "2"], "one CPU only"),
+        (["-smp", "sockets=1,cores=2"], "one CPU only"),
         (["disk.img"], "-drive file="),
     ])
     func refusals(arguments: [String], reason: String) throws {
