@@ -39,13 +39,15 @@ enum DiskImage {
         return total
     }
 
-    /// An estimate of ext4's own use of a disk of `sizeMB`: inode tables (one 256-byte inode
-    /// per 4 KiB, as `mkfs.ext4` makes small file systems), the journal, and a margin.
+    /// A generous estimate of ext4's own use of a disk of `sizeMB`: inode tables (one
+    /// 256-byte inode per 4 KiB, as `mkfs.ext4` makes small file systems), the journal, and
+    /// a margin. `mkfs.ext4` itself has the last word: a tree that does not fit makes it fail.
     static func overheadMB(sizeMB: Int) -> Int {
         sizeMB / 16 + max(4, sizeMB / 32) + 2
     }
 
-    /// The smallest disk, in MB, that holds `footprint` bytes by ``overheadMB(sizeMB:)``.
+    /// The smallest disk, in MB, that holds `footprint` bytes by ``overheadMB(sizeMB:)``
+    /// (an estimate for messages: a somewhat smaller disk may still do).
     static func neededMB(footprint: Int) -> Int {
         let dataMB = roundUp(footprint, 1 << 20) >> 20
         var size = max(8, dataMB)

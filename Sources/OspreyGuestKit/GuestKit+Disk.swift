@@ -13,7 +13,10 @@ extension GuestKit {
         let neededMB = DiskImage.neededMB(footprint: footprint)
         let sizeMB: Int
         if let requested = request.diskSizeMB {
-            guard requested >= neededMB else { throw GuestKitError.diskTooSmall(neededMB: neededMB, requestedMB: requested) }
+            // Clearly too small: the files alone are larger. Otherwise mkfs.ext4 decides.
+            guard requested << 20 >= footprint else {
+                throw GuestKitError.diskTooSmall(neededMB: neededMB, requestedMB: requested)
+            }
             sizeMB = requested
         } else {
             sizeMB = DiskImage.automaticSizeMB(footprint: footprint)

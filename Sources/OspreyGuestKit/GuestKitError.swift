@@ -52,7 +52,7 @@ public enum GuestKitError: Error, CustomStringConvertible, Equatable {
         case .moduleCycle(let names):
             return "kernel modules depend on each other in a circle: \(names.joined(separator: " -> "))"
         case .diskTooSmall(let neededMB, let requestedMB):
-            return "the guest's files need a disk of at least \(neededMB) MB; --disk-size \(requestedMB) is too small "
+            return "the guest's files need a disk of about \(neededMB) MB; --disk-size \(requestedMB) is too small "
                 + "(leave --disk-size out to get one with about 32 MB free)"
         }
     }

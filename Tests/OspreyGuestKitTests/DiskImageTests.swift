@@ -119,3 +119,33 @@ import Testing
         #expect(message == "mkfs.ext4 is not installed (Debian package e2fsprogs): run scripts/setup.sh")
     }
 }
+
+/// A whole disk-guest build whose files cannot fit the requested size fails before anything
+/// is written. Uses the guest kit's cache (and Debian's mirror when it lacks the packages),
+/// like PackageNotFoundTests.
+@Suite struct DiskGuestBuildTests {
+    @Test(.enabled(if: DiskImageTests.haveDiskTools, "needs mkfs.ext4 and qemu-img: run scripts/setup.sh"))
+    func treeLargerThanTheRequestedDiskIsRejected() throws {
+        let dir = try makeTemporaryDirectory("disk-build-too-small")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // 8 MB of a scenario that does not compress away: with busybox and pigz, more than 10 MB.
+        let random = try #require(FileHandle(forReadingAtPath: "/dev/urandom"))
+        defer { try? random.close() }
+        let scenario = dir.appendingPathComponent("scenario.sh")
+        try random.readData(ofLength: 8 << 20).write(to: scenario)
+        let out = dir.appendingPathComponent("guest")
+        let kit = GuestKit(progress: { _ in })
+        let request = GuestBuildRequest(
+            kernelPackage: "linux-image-6.1.0-56-amd64", scenarioFile: scenario.path, packages: ["pigz"], outDir: out.path,
+            disk: true, diskSizeMB: 10)
+        do {
+            _ = try kit.build(request)
+            Issue.record("a 10 MB disk took more than 10 MB of files")
+        } catch GuestKitError.diskTooSmall(let needed, let requested) {
+            #expect(requested == 10)
+            #expect(needed > 14)
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("disk.qcow2").path))
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("guest.json").path))
+    }
+}
