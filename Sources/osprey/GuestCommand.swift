@@ -43,7 +43,8 @@ struct GuestBuildCommand: ParsableCommand {
               osprey guest build --kernel linux-image-6.1.0-56-amd64 --out guests/amd64
               osprey guest build --kernel linux-image-6.1.0-56-arm64 --package strace \\
                   --scenario my-scenario.sh --out guests/arm64-strace
-              osprey guest build --kernel linux-image-6.1.0-56-amd64 --disk --out guests/amd64-disk
+              osprey guest build --kernel linux-image-6.1.0-56-amd64 --disk \\
+                  --out guests/amd64-disk
             """
     )
 
