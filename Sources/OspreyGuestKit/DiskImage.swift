@@ -14,7 +14,7 @@ enum DiskImage {
     static let maximumSizeMB = 1 << 20
 
     /// The host programs a disk build runs: `(program, Debian package)`.
-    static let tools = [("mkfs.ext4", "e2fsprogs"), ("qemu-img", "qemu-utils")]
+    static let tools = [("mkfs.ext4", "e2fsprogs"), ("debugfs", "e2fsprogs"), ("qemu-img", "qemu-utils")]
 
     /// Fails with ``GuestKitError/missingTool(name:package:)`` unless every tool is installed.
     static func checkTools() throws {
@@ -81,6 +81,7 @@ enum DiskImage {
             }
             throw GuestKitError.toolFailed(command: "mkfs.ext4 -d \(tree.lastPathComponent)", status: result.status, output: output)
         }
+        try giveToRoot(raw, paths: try treePaths(tree), scratch: scratch)
         let partial = qcow2.deletingLastPathComponent().appendingPathComponent(".\(qcow2.lastPathComponent).partial")
         try? FileManager.default.removeItem(at: partial)
         defer { try? FileManager.default.removeItem(at: partial) }
@@ -91,6 +92,40 @@ enum DiskImage {
         guard rename(partial.path, qcow2.path) == 0 else {
             throw GuestKitError.io("cannot write \(qcow2.path): \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// Makes every file of the image owned by root (uid and gid 0), as in an initramfs:
+    /// `mkfs.ext4 -d` copies the owners of the tree, which are the builder's when the kit
+    /// does not run as root (and then the guest's first non-root user would own `/etc`).
+    /// One `debugfs -w` run; paths with a `"`, `\` or line break cannot be quoted for it
+    /// and keep their owner.
+    static func giveToRoot(_ raw: URL, paths: [String], scratch: URL) throws {
+        let debugfs = try HostTool.find("debugfs", package: "e2fsprogs")
+        let quotable = paths.filter { !$0.contains(where: { "\"\\\n\r".contains($0) }) }
+        let commands = quotable.map { "sif \"\($0)\" uid 0\nsif \"\($0)\" gid 0\n" }.joined()
+        let script = scratch.appendingPathComponent("owners.debugfs")
+        do {
+            try Data(commands.utf8).write(to: script)
+        } catch {
+            throw GuestKitError.io("cannot write \(script.path): \(error.localizedDescription)")
+        }
+        defer { try? FileManager.default.removeItem(at: script) }
+        let result = try ProcessRunner.check([debugfs, "-w", "-f", script.path, raw.path], display: "debugfs -w (owners)")
+        // debugfs exits 0 even when a command fails; it says so on stderr after its banner.
+        let complaints = result.stderrText.split(separator: "\n").filter { !$0.hasPrefix("debugfs ") }
+        if let first = complaints.first {
+            throw GuestKitError.toolFailed(command: "debugfs -w (owners)", status: 0, output: String(first))
+        }
+    }
+
+    /// `/` and every path in the directory `tree`, absolute (as seen in the image).
+    static func treePaths(_ tree: URL) throws -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: tree.path) else {
+            throw GuestKitError.io("cannot read \(tree.path)")
+        }
+        var paths = ["/"]
+        while let path = walker.nextObject() as? String { paths.append("/" + path) }
+        return paths
     }
 
     private static func roundUp(_ value: Int, _ multiple: Int) -> Int {

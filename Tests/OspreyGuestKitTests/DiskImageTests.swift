@@ -52,6 +52,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: work) }
         let tree = work.appendingPathComponent("tree")
         try Self.sampleLayout().materialize(at: tree)
+        // Owned by someone else, as when the kit runs as a user: the image is root's anyway.
+        if getuid() == 0 { _ = try runTool(["chown", "-R", "-h", "1000:1001", tree.path]) }
         let qcow2 = work.appendingPathComponent("disk.qcow2")
         try DiskImage.make(tree: tree, sizeMB: 16, neededMB: 8, scratch: work, qcow2: qcow2)
         #expect(!FileManager.default.fileExists(atPath: work.appendingPathComponent("disk.raw").path), "the raw image was kept")
@@ -71,6 +73,12 @@ import Testing
         #expect(try debugfs("stat /bin").contains("\"usr/bin\""))
         #expect(try debugfs("stat /usr/bin/alias").contains("\"tool\""))
         #expect(try debugfs("cat /scenario.sh") == "#!/bin/sh\necho hi\n")
+        for path in ["/", "/init", "/tmp", "/bin", "/usr/bin/alias", "/usr/bin/tool", "/etc/readonly"] {
+            let owner = try debugfs("stat \(path)").split(separator: "\n").first { $0.hasPrefix("User:") } ?? ""
+            #expect(owner.hasPrefix("User:     0   Group:     0 "), "\(path): \(owner)")
+        }
+        let check = try ProcessRunner.run(["e2fsck", "-fn", raw.path])
+        #expect(check.status == 0, "e2fsck: \(check.stdoutText)")
         let superblock = try runTool(["dumpe2fs", "-h", raw.path])
         #expect(superblock.contains("Filesystem volume name:   \(DiskImage.label)"))
     }
