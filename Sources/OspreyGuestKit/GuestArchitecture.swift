@@ -62,8 +62,10 @@ public enum GuestArchitecture: String, Codable, Sendable, CaseIterable {
     }
 
     /// QEMU arguments that boot `kernel` with `initrd` (paths as given, normally relative to
-    /// the guest directory). No `-serial`, `-plugin` or `-accel`: the runner adds those.
-    public func qemuArguments(kernel: String, initrd: String) -> [String] {
+    /// the guest directory), and with `disk` (a qcow2 image) as a virtio-blk PCI disk when
+    /// given. No `-serial`, `-plugin` or `-accel`: the runner adds those. The kernel command
+    /// line names no root device: a disk guest's initramfs mounts the disk itself.
+    public func qemuArguments(kernel: String, initrd: String, disk: String? = nil) -> [String] {
         let machine: [String] = switch self {
         case .x86_64: ["-machine", "q35"]
         case .aarch64: ["-M", "virt", "-cpu", "cortex-a57"]
@@ -72,6 +74,11 @@ public enum GuestArchitecture: String, Codable, Sendable, CaseIterable {
             "-m", "512M", "-nodefaults", "-no-reboot", "-display", "none",
             "-kernel", kernel, "-initrd", initrd,
             "-append", "console=\(console) panic=-1 quiet",
-        ]
+        ] + (disk.map(Self.diskArguments) ?? [])
+    }
+
+    /// `-drive` and `-device` for a qcow2 root disk the guest sees as `/dev/vda`.
+    static func diskArguments(_ disk: String) -> [String] {
+        ["-drive", "file=\(disk),format=qcow2,if=none,id=root", "-device", "virtio-blk-pci,drive=root"]
     }
 }

@@ -14,8 +14,13 @@ public struct GuestDescription: Codable, Sendable, Equatable {
     public var architecture: String
     /// The kernel image, relative to the guest directory (`vmlinuz`).
     public var kernel: String
-    /// The initramfs, relative to the guest directory (`initramfs.cpio`).
+    /// The initramfs, relative to the guest directory (`initramfs.cpio`). For a disk guest
+    /// it only loads the modules that reach the disk and mounts it.
     public var initrd: String
+    /// The root disk of a disk guest (`disk.qcow2`: qcow2, ext4, the guest's `/init`,
+    /// scenario and programs), relative to the guest directory; nil (absent in the JSON)
+    /// for an initramfs guest.
+    public var disk: String?
     /// The Debian kernel package, or nil for a user's own kernel file.
     public var kernelPackage: String?
     /// The Debian version of the kernel package, or nil for a user's own kernel file.
@@ -38,19 +43,20 @@ public struct GuestDescription: Codable, Sendable, Equatable {
     public init(
         architecture: GuestArchitecture, kernelPackage: String?, kernelVersion: String?,
         packages: [String], resolvedPackages: [String]?, scenario: String?,
-        kernel: String = "vmlinuz", initrd: String = "initramfs.cpio"
+        kernel: String = "vmlinuz", initrd: String = "initramfs.cpio", disk: String? = nil
     ) {
         self.format = Self.currentFormat
         self.architecture = architecture.rawValue
         self.kernel = kernel
         self.initrd = initrd
+        self.disk = disk
         self.kernelPackage = kernelPackage
         self.kernelVersion = kernelVersion
         self.packages = packages
         self.resolvedPackages = resolvedPackages
         self.scenario = scenario
         self.qemuBinary = architecture.qemuBinary
-        self.qemuArgs = architecture.qemuArguments(kernel: kernel, initrd: initrd)
+        self.qemuArgs = architecture.qemuArguments(kernel: kernel, initrd: initrd, disk: disk)
         self.console = architecture.console
     }
 

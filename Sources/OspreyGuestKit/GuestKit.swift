@@ -2,12 +2,14 @@ import Foundation
 
 /// Builds bootable guests: a kernel (from a Debian package or a file), a busybox initramfs
 /// written in Swift with `/init` and a scenario, extra Debian packages with their shared
-/// libraries, and `guest.json` describing how QEMU boots it. Packages come through a
-/// private apt configuration under the cache root; the system's apt setup is never changed.
+/// libraries, and `guest.json` describing how QEMU boots it. A disk guest has the same files
+/// on an ext4 root file system in `disk.qcow2`, and an initramfs that only mounts it (see
+/// `GuestKit+Disk.swift`). Packages come through a private apt configuration under the
+/// cache root; the system's apt setup is never changed.
 public struct GuestKit: Sendable {
     /// Holds `apt/` (the private configuration and lists), `debs/`, `kernels/`, scratch space.
     public let cacheRoot: URL
-    private let progress: @Sendable (String) -> Void
+    let progress: @Sendable (String) -> Void
 
     /// - Parameters:
     ///   - cacheRoot: defaults to `$OSPREY_CACHE`, else `$XDG_CACHE_HOME/osprey`, else
@@ -27,6 +29,7 @@ public struct GuestKit: Sendable {
         let work = cacheRoot.appendingPathComponent("work/build-\(UUID().uuidString)", isDirectory: true)
         let requestedArchitecture = try request.architecture.map(parseArchitecture)
         let scenario = try scenarioData(request.scenarioFile)
+        if request.disk { try DiskImage.checkTools() }
         do {
             try fm.createDirectory(at: work, withIntermediateDirectories: true)
         } catch {
@@ -72,6 +75,13 @@ public struct GuestKit: Sendable {
         } catch {
             throw GuestKitError.io("cannot create \(outDir.path): \(error.localizedDescription)")
         }
+        var diskName: String?
+        if request.disk {
+            diskName = "disk.qcow2"
+            layout = try makeDisk(
+                named: "disk.qcow2", from: layout, request: request, kernel: kernel, busybox: busyboxBinary, store: store,
+                work: work, outDir: outDir)
+        }
         let initrdName = "initramfs.cpio"
         let temporary = outDir.appendingPathComponent(".\(initrdName).partial")
         let size = try layout.write(to: temporary)
@@ -90,7 +100,7 @@ public struct GuestKit: Sendable {
             architecture: architecture, kernelPackage: kernel.package?.name, kernelVersion: kernel.package?.version,
             packages: packages, resolvedPackages: Array(Set(resolved)).sorted(),
             scenario: request.scenarioFile.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "default",
-            kernel: "vmlinuz", initrd: initrdName)
+            kernel: "vmlinuz", initrd: initrdName, disk: diskName)
         try description.write(to: outDir)
         return description
     }
@@ -104,6 +114,12 @@ public struct GuestKit: Sendable {
         default: break
         }
         guard !request.outDir.isEmpty else { throw GuestKitError.invalidRequest("an output directory is needed") }
+        if let size = request.diskSizeMB {
+            guard request.disk else { throw GuestKitError.invalidRequest("a disk size is only meaningful for a disk guest") }
+            guard (8...DiskImage.maximumSizeMB).contains(size) else {
+                throw GuestKitError.invalidRequest("disk size \(size) MB is out of range (8 to \(DiskImage.maximumSizeMB))")
+            }
+        }
         for name in [request.kernelPackage].compactMap({ $0 }) + request.packages.map({ String($0.prefix { $0 != ":" }) })
         where !DebianPackageName.isValid(name) {
             throw GuestKitError.invalidRequest("invalid Debian package name \(name)")

@@ -16,6 +16,15 @@ public enum GuestKitError: Error, CustomStringConvertible, Equatable {
     case malformed(file: String, reason: String)
     /// A file system operation failed.
     case io(String)
+    /// A host program the build needs is not installed.
+    case missingTool(name: String, package: String)
+    /// A kernel module needed to reach a disk guest's root file system is neither in the
+    /// kernel package (`source`) nor built into the kernel; `neededBy` is nil for a root.
+    case missingModule(name: String, neededBy: String?, source: String)
+    /// Kernel modules that depend on each other in a circle (the first name repeats last).
+    case moduleCycle([String])
+    /// The guest's files do not fit in a disk of the requested size.
+    case diskTooSmall(neededMB: Int, requestedMB: Int)
 
     public var description: String {
         switch self {
@@ -35,6 +44,16 @@ public enum GuestKitError: Error, CustomStringConvertible, Equatable {
             return "\(file): \(reason)"
         case .io(let message):
             return message
+        case .missingTool(let name, let package):
+            return "\(name) is not installed (Debian package \(package)): run scripts/setup.sh"
+        case .missingModule(let name, let neededBy, let source):
+            let role = neededBy.map { "needed by \($0)" } ?? "needed to reach the disk"
+            return "kernel module \(name) (\(role)) is neither in \(source) nor built into the kernel"
+        case .moduleCycle(let names):
+            return "kernel modules depend on each other in a circle: \(names.joined(separator: " -> "))"
+        case .diskTooSmall(let neededMB, let requestedMB):
+            return "the guest's files need a disk of about \(neededMB) MB; --disk-size \(requestedMB) is too small "
+                + "(leave --disk-size out to get one with about 32 MB free)"
         }
     }
 }

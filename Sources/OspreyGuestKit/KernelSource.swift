@@ -40,7 +40,7 @@ struct KernelSource {
                 throw GuestKitError.kernel("\(package.name) is an \(architecture.rawValue) kernel, not \(asked.rawValue)")
             }
             store.progress("osprey: kernel \(package.name) \(package.version) (\(package.architecture))")
-            let boot = try store.kernelBootDirectory(for: package)
+            let boot = try store.kernelBootDirectory(for: package, keepDeb: request.disk)
             if let image = KernelImage.find(inBoot: boot) {
                 return KernelSource(image: image, architecture: architecture, package: package)
             }

@@ -1,8 +1,9 @@
 import Foundation
 
 /// Finds, downloads and caches Debian packages through the private apt configuration.
-/// `.deb` files are cached by name, version and architecture; kernel packages keep only
-/// their `boot/` directory, since their modules are of no use to an initramfs guest.
+/// `.deb` files are cached by name, version and architecture. Kernel packages keep their
+/// `boot/` directory and, once a disk guest needed them, the `.deb` itself and the modules
+/// that reach the disk (``bootModules(for:roots:)``); an initramfs guest needs no modules.
 final class PackageStore {
     let apt: PrivateApt
     let cacheRoot: URL
@@ -15,9 +16,9 @@ final class PackageStore {
             root: cacheRoot.appendingPathComponent("apt", isDirectory: true), sources: sources, progress: progress)
     }
 
-    private var debsDir: URL { cacheRoot.appendingPathComponent("debs", isDirectory: true) }
-    private var kernelsDir: URL { cacheRoot.appendingPathComponent("kernels", isDirectory: true) }
-    private var downloadsDir: URL { cacheRoot.appendingPathComponent("downloads", isDirectory: true) }
+    var debsDir: URL { cacheRoot.appendingPathComponent("debs", isDirectory: true) }
+    var kernelsDir: URL { cacheRoot.appendingPathComponent("kernels", isDirectory: true) }
+    var downloadsDir: URL { cacheRoot.appendingPathComponent("downloads", isDirectory: true) }
 
     /// Makes sure the package lists exist and are less than a day old.
     func prepare() throws { try apt.ensureFreshLists() }
@@ -53,7 +54,9 @@ final class PackageStore {
     /// The `boot/` directory of a kernel package, cached. Only `vmlinuz` goes into a guest; the
     /// rest stays in the cache for the test oracles of later issues and is never read by Osprey.
     /// Empty when the package has no `boot/` (a metapackage).
-    func kernelBootDirectory(for package: PackageInfo) throws -> URL {
+    /// - Parameter keepDeb: keep the downloaded `.deb` in the cache (a disk guest reads its
+    ///   modules next); a `.deb` already cached is used either way.
+    func kernelBootDirectory(for package: PackageInfo, keepDeb: Bool = false) throws -> URL {
         let fm = FileManager.default
         let entry = kernelsDir.appendingPathComponent(package.cacheKey, isDirectory: true)
         let boot = entry.appendingPathComponent("boot", isDirectory: true)
@@ -63,7 +66,10 @@ final class PackageStore {
         let unique = UUID().uuidString
         let download = downloadsDir.appendingPathComponent(package.cacheKey + "-" + unique, isDirectory: true)
         defer { try? fm.removeItem(at: download) }
-        let deb = try apt.download(package, into: download)
+        let cachedDeb = debsDir.appendingPathComponent(package.cacheKey + ".deb")
+        let deb =
+            keepDeb || fm.fileExists(atPath: cachedDeb.path)
+            ? try self.deb(for: package) : try apt.download(package, into: download)
         let partial = kernelsDir.appendingPathComponent(package.cacheKey + ".partial-" + unique, isDirectory: true)
         defer { try? fm.removeItem(at: partial) }
         try fm.createDirectory(at: partial.appendingPathComponent("boot"), withIntermediateDirectories: true)

@@ -13,11 +13,12 @@ public struct GuestCommand: ParsableCommand {
     public init() {}
 }
 
-/// `osprey guest build`: a kernel, a busybox initramfs with a scenario, and `guest.json`.
+/// `osprey guest build`: a kernel, a busybox initramfs with a scenario (or, with `--disk`, a
+/// qcow2 root disk with them and an initramfs that mounts it), and `guest.json`.
 struct GuestBuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
-        abstract: "Build a guest directory: kernel, initramfs and guest.json.",
+        abstract: "Build a guest directory: kernel, initramfs (and with --disk, disk.qcow2) and guest.json.",
         discussion: """
             The kernel comes from a Debian kernel package (--kernel), downloaded through a private apt \
             configuration under $OSPREY_CACHE (else $XDG_CACHE_HOME/osprey, else ~/.cache/osprey) that \
@@ -31,10 +32,19 @@ struct GuestBuildCommand: ParsableCommand {
             Busybox's sh runs its own applets before searching PATH: call a package's program that has \
             an applet's name by its full path (/usr/bin/ls, not ls).
 
+            With --disk the same files go on an ext4 root file system in disk.qcow2 instead (made with \
+            mkfs.ext4 -d and qemu-img, no root or loop devices needed; scripts/setup.sh installs them), \
+            attached as a virtio-blk PCI disk. The initramfs then only loads the kernel's virtio and ext4 \
+            modules (taken from the kernel package), mounts /dev/vda and switches to its /init. The disk \
+            gets about 32 MB free (at least 64 MB) unless --disk-size says otherwise. QEMU writes to the \
+            disk while the guest runs.
+
             Examples:
               osprey guest build --kernel linux-image-6.1.0-56-amd64 --out guests/amd64
               osprey guest build --kernel linux-image-6.1.0-56-arm64 --package strace \\
                   --scenario my-scenario.sh --out guests/arm64-strace
+              osprey guest build --kernel linux-image-6.1.0-56-amd64 --disk \\
+                  --out guests/amd64-disk
             """
     )
 
@@ -65,6 +75,14 @@ struct GuestBuildCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Guest directory to write.", valueName: "dir"))
     var out: String?
 
+    @Flag(help: "Put the guest's files on an ext4 root file system in disk.qcow2 (a virtio-blk disk) instead of the initramfs.")
+    var disk = false
+
+    @Option(name: .customLong("disk-size"), help: ArgumentHelp(
+        "Size of disk.qcow2's file system in MB (default: about 32 MB free, at least 64). Needs --disk.",
+        valueName: "MB"))
+    var diskSize: Int?
+
     func validate() throws {
         switch (kernelPackage, kernelFile) {
         case (nil, nil): throw ValidationError("Give --kernel PACKAGE or --kernel-file VMLINUZ.")
@@ -72,6 +90,8 @@ struct GuestBuildCommand: ParsableCommand {
         default: break
         }
         guard let out, !out.isEmpty else { throw ValidationError("Missing --out DIR: the guest directory to write.") }
+        if diskSize != nil && !disk { throw ValidationError("--disk-size needs --disk.") }
+        if let diskSize, diskSize < 8 { throw ValidationError("--disk-size must be at least 8 (MB).") }
         if let architecture, GuestArchitecture(userSpelling: architecture) == nil {
             throw ValidationError("Unknown --arch \(architecture): use x86_64 or aarch64.")
         }
@@ -80,17 +100,20 @@ struct GuestBuildCommand: ParsableCommand {
     func run() throws {
         let request = GuestBuildRequest(
             kernelPackage: kernelPackage, kernelFile: kernelFile, architecture: architecture,
-            scenarioFile: scenario, packages: packages, outDir: out ?? "")
+            scenarioFile: scenario, packages: packages, outDir: out ?? "", disk: disk, diskSizeMB: diskSize)
         let kit = GuestKit(progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) })
         do {
             let guest = try kit.build(request)
-            let size = (try? FileManager.default.attributesOfItem(
-                atPath: URL(fileURLWithPath: request.outDir).appendingPathComponent(guest.initrd).path)[.size])
-                as? NSNumber
+            func size(_ name: String) -> String {
+                let bytes = (try? FileManager.default.attributesOfItem(
+                    atPath: URL(fileURLWithPath: request.outDir).appendingPathComponent(name).path)[.size]) as? NSNumber
+                return bytes.map { "\($0.intValue) bytes" } ?? "?"
+            }
             let kernel = [guest.kernelPackage ?? kernelFile, guest.kernelVersion].compactMap { $0 }.joined(separator: " ")
+            let disk = guest.disk.map { ", disk \($0) \(size($0))" } ?? ""
             print("""
                 guest written to \(request.outDir): \(guest.architecture), kernel \(kernel), \
-                initramfs \(size.map { "\($0.intValue) bytes" } ?? "?")
+                initramfs \(size(guest.initrd))\(disk)
                 boot it: cd \(request.outDir) && \(guest.qemuBinary) \(guest.qemuArgs.map(Self.shellQuote).joined(separator: " ")) -serial stdio
                 """)
         } catch {

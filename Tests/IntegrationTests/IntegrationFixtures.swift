@@ -34,9 +34,10 @@ enum Fixtures {
 
     private static let built = Locked([String: URL]())
 
-    /// Builds (once per test process) a guest and returns its directory.
+    /// Builds (once per test process) a guest and returns its directory; with `disk`, a disk
+    /// guest (its files on an ext4 root in `disk.qcow2`, see ``diskGuest(kernel:)``).
     static func guest(
-        _ name: String, kernel: String, packages: [String] = [], scenario: String? = nil
+        _ name: String, kernel: String, packages: [String] = [], scenario: String? = nil, disk: Bool = false
     ) throws -> URL {
         try built.withLock { cache in
             if let dir = cache[name] { return dir }
@@ -50,10 +51,18 @@ enum Fixtures {
             }
             _ = try kit.build(GuestBuildRequest(
                 kernelPackage: kernel, kernelFile: nil, architecture: nil, scenarioFile: scenarioFile,
-                packages: packages, outDir: dir.path))
+                packages: packages, outDir: dir.path, disk: disk))
             cache[name] = dir
             return dir
         }
+    }
+
+    /// The default scenario's guest for `kernel` as a disk guest (built once per test
+    /// process): the initramfs loads the kernel's virtio and ext4 modules, mounts
+    /// `disk.qcow2` (`/dev/vda`) and runs the disk's `/init`. QEMU writes to the disk while
+    /// the guest runs.
+    static func diskGuest(kernel: String) throws -> URL {
+        try guest("disk-\(kernel)", kernel: kernel, disk: true)
     }
 
     private static let profiles = Locked([String: URL]())

@@ -44,6 +44,60 @@ import Testing
         #expect(json.contains("\"kernel\" : \"vmlinuz\""))
     }
 
+    @Test func diskGuestBootsFromAVirtioBlockDisk() throws {
+        for architecture in GuestArchitecture.allCases {
+            let guest = GuestDescription(
+                architecture: architecture, kernelPackage: nil, kernelVersion: nil, packages: [], resolvedPackages: nil,
+                scenario: nil, disk: "disk.qcow2")
+            #expect(guest.disk == "disk.qcow2")
+            #expect(Array(guest.qemuArgs.suffix(4)) == [
+                "-drive", "file=disk.qcow2,format=qcow2,if=none,id=root", "-device", "virtio-blk-pci,drive=root",
+            ])
+            #expect(guest.qemuArgs.contains("-initrd"))
+            // The boot initramfs mounts the disk itself: no root= on the command line.
+            #expect(!guest.qemuArgs.contains { $0.contains("root=") && !$0.hasPrefix("virtio") && !$0.hasPrefix("file=") })
+        }
+    }
+
+    @Test func diskFieldIsAbsentForInitramfsGuestsAndOldFilesStillLoad() throws {
+        let dir = try makeTemporaryDirectory("guest-json-disk")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let plain = GuestDescription(
+            architecture: .x86_64, kernelPackage: nil, kernelVersion: nil, packages: [], resolvedPackages: nil, scenario: nil)
+        try plain.write(to: dir)
+        var json = try String(contentsOf: dir.appendingPathComponent("guest.json"), encoding: .utf8)
+        #expect(!json.contains("\"disk\""))
+        #expect(try GuestDescription.load(from: dir).disk == nil)
+
+        let disk = GuestDescription(
+            architecture: .aarch64, kernelPackage: nil, kernelVersion: nil, packages: [], resolvedPackages: nil, scenario: nil,
+            disk: "disk.qcow2")
+        try disk.write(to: dir)
+        json = try String(contentsOf: dir.appendingPathComponent("guest.json"), encoding: .utf8)
+        #expect(json.contains("\"disk\" : \"disk.qcow2\""))
+        #expect(try GuestDescription.load(from: dir) == disk)
+
+        // A guest.json written before disk guests existed (no "disk" key).
+        let old = """
+            {"architecture":"x86_64","console":"ttyS0","format":"osprey-guest/1","initrd":"initramfs.cpio",
+             "kernel":"vmlinuz","packages":["pigz"],"qemuArgs":["-machine","q35"],"qemuBinary":"qemu-system-x86_64"}
+            """
+        try Data(old.utf8).write(to: dir.appendingPathComponent("guest.json"))
+        let loaded = try GuestDescription.load(from: dir)
+        #expect(loaded.disk == nil)
+        #expect(loaded.initrd == "initramfs.cpio")
+    }
+
+    @Test func diskSizeNeedsADiskGuestAndASaneValue() {
+        let kit = GuestKit(cacheRoot: URL(fileURLWithPath: "/nonexistent/osprey-cache"), progress: { _ in })
+        #expect(throws: GuestKitError.invalidRequest("a disk size is only meaningful for a disk guest")) {
+            try kit.build(GuestBuildRequest(kernelPackage: "linux-image-6.1.0-56-amd64", outDir: "/tmp/x", diskSizeMB: 64))
+        }
+        #expect(throws: GuestKitError.self) {
+            try kit.build(GuestBuildRequest(kernelPackage: "linux-image-6.1.0-56-amd64", outDir: "/tmp/x", disk: true, diskSizeMB: 2))
+        }
+    }
+
     @Test func loadRejectsOtherFormatsAndMissingFiles() throws {
         let dir = try makeTemporaryDirectory("guest-json-bad")
         defer { try? FileManager.default.removeItem(at: dir) }
