@@ -140,6 +140,9 @@ extension LinuxProfileGraph {
                      // process, in creation order; start times follow that order. A fork on the
                      // other CPU may take the list lock out of order, so one inversion is allowed.
                      // Pointers kept next to the times (set_child_tid) are 0 for kernel threads.
+                     // Until the first timer tick the clock (still the jiffies clocksource) reads
+                     // 0: the tasks created before it (with icount, init and the first kernel
+                     // threads) read 0 in both times, like init_task, and only as a leading run.
                      let tasks = p.allTasks()
                      guard let idle = tasks.firstIndex(where: { p.u32($0, F.pid) == 0 }) else { return .fail }
                      var newest: UInt64 = 0
@@ -150,7 +153,11 @@ extension LinuxProfileGraph {
                              guard v == 0 else { return .fail }
                              continue
                          }
-                         guard v > 0, v < 10_000_000_000_000 else { return .fail }
+                         if v == 0 {
+                             guard newest == 0, p.memory.u64(p.at(task, o[0] + 8)) == 0 else { return .fail }
+                             continue
+                         }
+                         guard v < 10_000_000_000_000 else { return .fail }
                          if v < newest { inversions += 1 }
                          newest = max(newest, v)
                      }

@@ -6,14 +6,9 @@ public enum QemuImage {
     /// The format of `image` (`qemu-img info --output=json`) and its size and modification time.
     /// `declared` is the format the command line gave, if any (then trusted, not probed).
     public static func facts(of image: URL, declared: String?) throws -> RecordingPlan.ImageFacts {
-        let attributes: [FileAttributeKey: Any]
-        do {
-            attributes = try FileManager.default.attributesOfItem(atPath: image.path)
-        } catch {
-            throw OspreyError("cannot read the disk image \(image.path): \(error.localizedDescription)")
+        guard let (size, modified) = fingerprint(of: image.path) else {
+            throw OspreyError("cannot read the disk image \(image.path)")
         }
-        let size = (attributes[.size] as? NSNumber)?.uint64Value ?? 0
-        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         var format = declared
         if format == nil {
             let (status, output, error) = try run(["info", "--output=json", image.path])
@@ -23,6 +18,15 @@ public enum QemuImage {
             format = probed
         }
         return RecordingPlan.ImageFacts(format: format ?? "raw", size: size, modified: modified)
+    }
+
+    /// A file's size and modification time (seconds since 1970), or nil if it cannot be read.
+    public static func fingerprint(of path: String) -> (size: UInt64, modified: Double)? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              FileManager.default.isReadableFile(atPath: path) else { return nil }
+        let size = (attributes[.size] as? NSNumber)?.uint64Value ?? 0
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return (size, modified)
     }
 
     /// Creates a qcow2 overlay at `overlay` whose backing file is `backing` (opened read-only).

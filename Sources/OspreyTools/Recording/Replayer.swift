@@ -92,12 +92,9 @@ public struct Replayer {
     /// Refuses a replay whose disk images changed since the recording.
     func checkDrives() throws {
         for drive in manifest.drives {
-            let attributes = try? FileManager.default.attributesOfItem(atPath: drive.image)
-            guard let attributes else {
-                throw OspreyError("the recording reads the disk image \(drive.image), which is gone")
+            guard let (size, modified) = QemuImage.fingerprint(of: drive.image) else {
+                throw OspreyError("the recording reads the disk image \(drive.image), which is gone or unreadable")
             }
-            let size = (attributes[.size] as? NSNumber)?.uint64Value ?? 0
-            let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
             if size != drive.size || abs(modified - drive.modified) > 0.001 {
                 throw OspreyError("the disk image \(drive.image) changed since the recording (size \(drive.size) -> \(size)); a replay would diverge: restore it or record again")
             }

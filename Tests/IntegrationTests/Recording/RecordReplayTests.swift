@@ -63,6 +63,36 @@ struct RecordReplayTests {
         #expect(processStarts > 10)
     }
 
+    @Test("a guest booted from a qcow2 disk records and replays identically, and its image is only read")
+    func diskGuestReplays() throws {
+        let kernel = Fixtures.defaultKernel
+        let guest = try Fixtures.diskGuest(kernel: kernel)
+        let image = guest.appendingPathComponent("disk.qcow2")
+        let before = try Data(contentsOf: image)
+        let (recording, recorded) = try RecordingFixtures.record(guest: guest, name: "rr-disk")
+        #expect(recorded.outcome == .poweredOff(scenarioStatus: 0))
+        let drive = try #require(recorded.manifest.drives.first)
+        #expect(drive.image == image.standardizedFileURL.path)
+        #expect(recorded.manifest.arguments.contains("driver=blkreplay,if=none,image=osprey-img-root,id=root"))
+        let recordConsole = try String(contentsOf: recording.deletingLastPathComponent().appendingPathComponent("record-console.txt"), encoding: .utf8)
+        #expect(recordConsole.contains("/dev/vda"))
+
+        let profile = try Fixtures.profile(kernel: kernel)
+        let first = try RecordingFixtures.replay(recording, name: "rr-disk-1", profile: profile)
+        let second = try RecordingFixtures.replay(recording, name: "rr-disk-2", profile: profile)
+        for run in [first, second] {
+            #expect(run.result.problem == nil)
+            #expect(run.result.outcome == .poweredOff(scenarioStatus: 0))
+            #expect(run.console == recordConsole)
+        }
+        let a = try Data(contentsOf: first.output)
+        #expect(a == (try Data(contentsOf: second.output)), "two replays of the disk guest wrote different traces")
+        let text = String(decoding: a, as: UTF8.self)
+        #expect(text.contains("\"name\":\"mount\"") && text.contains("/dev/vda"))
+        #expect(text.contains("\"type\":\"process\""))
+        #expect(try Data(contentsOf: image) == before, "recording or replaying wrote to the guest's disk image")
+    }
+
     @Test("a replay of a changed machine stalls, and is stopped and reported")
     func divergedReplayIsReported() throws {
         let guest = try Fixtures.guest("default-\(Fixtures.arm64Kernel)", kernel: Fixtures.arm64Kernel)

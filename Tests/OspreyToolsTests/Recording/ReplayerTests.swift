@@ -23,7 +23,7 @@ struct ReplayerTests {
         let dir = try Self.recording(outcome: "QEMU exited", instructions: 42)
         let replayer = try Replayer(directory: dir, output: dir.appendingPathComponent("t.jsonl"))
         #expect(replayer.manifest.instructions == 42)
-        #expect(replayer.session.invocation.arguments == ["-m", "512M", "-icount", "shift=auto,sleep=off,rr=replay,rrfile=replay.bin"])
+        #expect(replayer.session.invocation.arguments == ["-m", "512M", "-icount", "\(Recorder.icount),rr=replay,rrfile=replay.bin"])
         #expect(replayer.session.invocation.workingDirectory == dir.standardizedFileURL)
     }
 
