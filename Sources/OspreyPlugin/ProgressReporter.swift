@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import OspreyCore
 import Synchronization
 
 /// Writes `osprey-progress INSTRUCTIONS` on QEMU's standard error every `interval` seconds,
@@ -18,8 +19,6 @@ final class ProgressReporter: @unchecked Sendable {
     private let stopping = Atomic<Bool>(false)
     private var thread: pthread_t?
 
-    /// The line prefix `osprey replay` looks for.
-    static let prefix = "osprey-progress "
 
     init(counter: InstructionCounter, intervalSeconds: Double) {
         self.counter = counter
@@ -55,7 +54,7 @@ final class ProgressReporter: @unchecked Sendable {
             waited += 100
             if waited >= intervalMilliseconds {
                 waited = 0
-                Plugin.log(Self.prefix + String(counter.total))
+                Plugin.log(InstructionProgressLine.prefix + String(counter.total))
             }
         }
     }
@@ -66,6 +65,6 @@ final class ProgressReporter: @unchecked Sendable {
         if started.load(ordering: .acquiring), let thread {
             pthread_join(thread, nil)
         }
-        Plugin.log(Self.prefix + String(counter.total))
+        Plugin.log(InstructionProgressLine.prefix + String(counter.total))
     }
 }

@@ -88,9 +88,6 @@ struct ProfileGenerateCommand: ParsableCommand {
                 return
             }
             let profile = try KernelProfile(jsonText: String(contentsOfFile: output, encoding: .utf8))
-            if let recording = machine.replay, let banner = profile.kernel.banner {
-                noteBanner(banner, in: URL(fileURLWithPath: recording))
-            }
             Diagnostics.note(String(format: "profile written to %@ (%.1f s): %d offsets", output, result.wallSeconds, profile.offsets.count))
             for missing in profile.missing {
                 Diagnostics.note("missing \(missing.field): \(missing.reason)")
@@ -99,18 +96,6 @@ struct ProfileGenerateCommand: ParsableCommand {
         } catch let error as OspreyError {
             Diagnostics.error(error.description)
             throw ExitCode(1)
-        }
-    }
-
-    /// Keeps the kernel banner a replay's profile found in the recording's manifest, so later
-    /// replays can refuse a profile of another kernel before they start.
-    private func noteBanner(_ banner: String, in recording: URL) {
-        guard var manifest = try? RecordingManifest.load(from: recording), manifest.kernelBanner != banner else { return }
-        manifest.kernelBanner = banner
-        do {
-            try manifest.save(to: recording)
-        } catch {
-            Diagnostics.note("could not note the kernel banner in \(recording.path)/\(RecordingManifest.fileName): \(error.localizedDescription)")
         }
     }
 

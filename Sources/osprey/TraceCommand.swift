@@ -82,7 +82,6 @@ enum MachineSource {
         case .recording(let directory, let stallSeconds):
             var replayer = try Replayer(directory: directory, output: outputURL)
             replayer.stallSeconds = stallSeconds
-            if let profile { try Self.checkKernel(profile: profile, recording: replayer.manifest) }
             replayer.session.configure(mode: mode, profile: profile, console: console, pluginOptions: pluginOptions)
             replayer.session.timeoutSeconds = max(timeout, replayer.session.timeoutSeconds)
             replayer.progress = { Diagnostics.note($0) }
@@ -93,20 +92,6 @@ enum MachineSource {
                 throw ExitCode(2)
             }
             return TraceSession.Result(outcome: result.outcome, wallSeconds: result.wallSeconds, command: result.command)
-        }
-    }
-
-    /// A profile whose kernel is not the recording's (when the recording's is known) is an
-    /// error before a long replay, not after it.
-    static func checkKernel(profile: String, recording: RecordingManifest) throws {
-        guard let banner = recording.kernelBanner,
-              let text = try? String(contentsOfFile: profile, encoding: .utf8),
-              let loaded = try? KernelProfile(jsonText: text) else { return }
-        if loaded.kernel.architecture.rawValue != recording.architecture {
-            throw OspreyError("\(profile) is a profile for \(loaded.kernel.architecture.rawValue), but the recording is \(recording.architecture)")
-        }
-        if let theirs = loaded.kernel.banner, !theirs.isEmpty, theirs != banner {
-            throw OspreyError("\(profile) is a profile of another kernel:\n  profile:   \(loaded.kernel.banner ?? "?")\n  recording: \(banner)")
         }
     }
 }

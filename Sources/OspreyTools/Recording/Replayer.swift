@@ -47,6 +47,7 @@ public struct Replayer {
     /// Checks what the replay depends on, runs it and judges the result.
     public func replay() throws -> Result {
         try checkDrives()
+        if let profile = session.profile { try checkKernel(of: profile) }
         let current = Recorder.version(of: manifest.qemuBinary)
         if !manifest.qemuVersion.isEmpty, !current.isEmpty, current != manifest.qemuVersion {
             progress?("the recording was made with \(manifest.qemuVersion); this is \(current): QEMU may refuse its log")
@@ -60,6 +61,7 @@ public struct Replayer {
         session.instructionWatch = watch
         let result = try session.run()
         let replayed = watch.instructions
+        if session.mode == "profile" { noteBanner(from: session.traceFile) }
         return Result(
             outcome: result.outcome, wallSeconds: result.wallSeconds, instructions: replayed,
             problem: judge(result.outcome, replayed: replayed), command: result.command)
@@ -87,6 +89,36 @@ public struct Replayer {
             return "the replay ended at \(replayed) instructions, short of the recording's \(total): it diverged"
         }
         return nil
+    }
+
+    /// A profile of another architecture, or whose kernel is not the recording's (when the
+    /// recording's is known), is an error before a long replay, not after it.
+    func checkKernel(of profile: URL) throws {
+        guard let loaded = Self.profile(at: profile) else { return }
+        if loaded.kernel.architecture.rawValue != manifest.architecture {
+            throw OspreyError("\(profile.path) is a profile for \(loaded.kernel.architecture.rawValue), but the recording is \(manifest.architecture)")
+        }
+        if let banner = manifest.kernelBanner, let theirs = loaded.kernel.banner, !theirs.isEmpty, theirs != banner {
+            throw OspreyError("\(profile.path) is a profile of another kernel:\n  profile:   \(theirs)\n  recording: \(banner)")
+        }
+    }
+
+    /// Keeps the kernel banner a profile replay found in the manifest, so later replays can
+    /// refuse a profile of another kernel before they start.
+    func noteBanner(from profile: URL) {
+        guard let banner = Self.profile(at: profile)?.kernel.banner, !banner.isEmpty,
+              var current = try? RecordingManifest.load(from: directory), current.kernelBanner != banner else { return }
+        current.kernelBanner = banner
+        do {
+            try current.save(to: directory)
+        } catch {
+            progress?("could not note the kernel banner in \(directory.path)/\(RecordingManifest.fileName): \(error.localizedDescription)")
+        }
+    }
+
+    private static func profile(at url: URL) -> KernelProfile? {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
+        return try? KernelProfile(jsonText: text)
     }
 
     /// Refuses a replay whose disk images changed since the recording.

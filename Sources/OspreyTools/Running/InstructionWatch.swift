@@ -1,4 +1,5 @@
 import Foundation
+import OspreyCore
 
 /// Follows the instruction count a plugin run reports on standard error (`osprey-progress N`
 /// lines, plugin option `progress=SECONDS`) and judges it: a count that stops moving is a
@@ -16,8 +17,6 @@ public final class InstructionWatch: @unchecked Sendable {
     /// Called with each count, on a reader thread.
     public let report: (@Sendable (UInt64) -> Void)?
 
-    public static let linePrefix = "osprey-progress "
-
     public init(stallSeconds: Double, limit: UInt64?, report: (@Sendable (UInt64) -> Void)? = nil) {
         self.stallSeconds = stallSeconds
         self.limit = limit
@@ -33,8 +32,9 @@ public final class InstructionWatch: @unchecked Sendable {
 
     /// Takes a line of QEMU's standard error; true if it was a progress line (not to be shown).
     func consume(_ line: String) -> Bool {
-        guard line.hasPrefix(Self.linePrefix) else { return false }
-        guard let count = UInt64(line.dropFirst(Self.linePrefix.count).trimmingCharacters(in: .whitespaces)) else { return true }
+        let prefix = InstructionProgressLine.prefix
+        guard line.hasPrefix(prefix) else { return false }
+        guard let count = UInt64(line.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)) else { return true }
         lock.lock()
         if count != latest {
             latest = count

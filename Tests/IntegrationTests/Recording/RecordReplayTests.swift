@@ -28,6 +28,7 @@ struct RecordReplayTests {
         #expect(replayProfile.isComplete)
         #expect(replayProfile.offsets == liveProfile.offsets)
         #expect(replayProfile.kernel.banner == liveProfile.kernel.banner)
+        #expect(try RecordingManifest.load(from: recording).kernelBanner == replayProfile.kernel.banner)
 
         // Two replays with every monitor: identical traces, and the recorded console again.
         let first = try RecordingFixtures.replay(recording, name: "\(name)-1", profile: fromReplay.output)

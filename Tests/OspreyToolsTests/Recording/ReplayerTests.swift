@@ -64,6 +64,26 @@ struct ReplayerTests {
         #expect(error?.description.contains("changed since the recording") == true)
     }
 
+    @Test func profilesOfAnotherKernelAreRefusedAndBannersNoted() throws {
+        let dir = try Self.recording(outcome: "QEMU exited", instructions: nil)
+        let replayer = try Replayer(directory: dir, output: dir.appendingPathComponent("t.jsonl"))
+        func profile(_ banner: String, _ arch: Architecture = .x86_64) throws -> URL {
+            let url = dir.appendingPathComponent("p-\(UUID().uuidString.prefix(6)).json")
+            try KernelProfile(kernel: KernelIdentity(banner: banner, architecture: arch)).jsonText().write(to: url, atomically: true, encoding: .utf8)
+            return url
+        }
+        // Unknown banner: any x86-64 profile goes; another architecture does not.
+        try replayer.checkKernel(of: try profile("Linux version A"))
+        #expect(throws: OspreyError.self) { try replayer.checkKernel(of: try profile("Linux version A", .aarch64)) }
+        // A profile replay notes its banner; then only that kernel's profiles go.
+        replayer.noteBanner(from: try profile("Linux version A"))
+        let noted = try Replayer(directory: dir, output: dir.appendingPathComponent("u.jsonl"))
+        #expect(noted.manifest.kernelBanner == "Linux version A")
+        try noted.checkKernel(of: try profile("Linux version A"))
+        let error = #expect(throws: OspreyError.self) { try noted.checkKernel(of: try profile("Linux version B")) }
+        #expect(error?.description.contains("another kernel") == true)
+    }
+
     @Test func watchJudgesStallsAndRunaways() {
         let watch = InstructionWatch(stallSeconds: 5, limit: 1000)
         #expect(watch.consume("osprey-progress 10"))
