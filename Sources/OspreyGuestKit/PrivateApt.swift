@@ -29,6 +29,8 @@ final class PrivateApt {
     var cacheDir: URL { root.appendingPathComponent("cache", isDirectory: true) }
     private var stampFile: URL { stateDir.appendingPathComponent("osprey-update-stamp") }
     private var configFile: URL { etcDir.appendingPathComponent("osprey-apt.conf") }
+    /// Held while the lists are checked or updated, so concurrent builds update them once.
+    private var lockFile: URL { root.appendingPathComponent("osprey-update.lock") }
 
     /// The `-o`/`-c` options every apt-get and apt-cache call gets.
     var options: [String] {
@@ -100,19 +102,26 @@ final class PrivateApt {
 
     /// Runs `apt-get update` when the lists are missing or older than a day.
     func ensureFreshLists() throws {
-        try prepare()
-        if let age = listsAge(), age < Self.maximumListAge { return }
-        do {
-            try update()
-        } catch let error as GuestKitError {
-            // Stale lists still work offline; missing ones do not.
-            guard listsAge() != nil else { throw error }
-            progress("osprey: warning: could not refresh package lists, using the old ones: \(error)")
+        try FileLock.withLock(on: lockFile) {
+            try prepare()
+            if let age = listsAge(), age < Self.maximumListAge { return }
+            do {
+                try updateLocked()
+            } catch let error as GuestKitError {
+                // Stale lists still work offline; missing ones do not.
+                guard listsAge() != nil else { throw error }
+                progress("osprey: warning: could not refresh package lists, using the old ones: \(error)")
+            }
         }
     }
 
-    /// Runs `apt-get update` now.
+    /// Runs `apt-get update` now (waiting for another build's update to finish first).
     func update() throws {
+        try FileLock.withLock(on: lockFile) { try updateLocked() }
+    }
+
+    /// `apt-get update`, with the lock held.
+    private func updateLocked() throws {
         try prepare()
         progress("osprey: updating package lists (private apt config in \(root.path))")
         let result = try ProcessRunner.check(["apt-get"] + options + ["-q", "update"], display: "apt-get update")
@@ -144,9 +153,12 @@ final class PrivateApt {
     /// Returns true when it did update (the caller retries its look-up).
     func updateAfterMiss() throws -> Bool {
         if updatedInThisRun { return false }
-        if let age = listsAge(), age < Self.retryUpdateAge { return false }
-        try update()
-        return true
+        return try FileLock.withLock(on: lockFile) {
+            // Another build may have updated while this one waited for the lock.
+            if let age = listsAge(), age < Self.retryUpdateAge { return false }
+            try updateLocked()
+            return true
+        }
     }
 
     // MARK: - Queries
