@@ -1,3 +1,5 @@
+import OspreyCore
+
 /// Renders raw guest memory the way `strace` 6.x prints it with its default options (`-s 32`,
 /// no `-v`, no `-x`), for x86-64, AArch64 and i386 Linux guests, so that `osprey syscalls`
 /// diffs cleanly against strace.
@@ -87,31 +89,7 @@ extension StraceRender {
         "[" + values.map { String($0) }.joined(separator: ", ") + "]"
     }
 
-    /// strace's `string_quote` escaping of `bytes` (no quotes). The octal look-ahead sees only
-    /// `bytes`, as strace's sees only the `size` bytes it quotes.
-    static func escaped(_ bytes: ArraySlice<UInt8>) -> String {
-        var out = ""
-        out.reserveCapacity(bytes.count)
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
-            let c = bytes[i]
-            switch c {
-            case 0x22: out += "\\\""
-            case 0x5C: out += "\\\\"
-            case 0x0C: out += "\\f"
-            case 0x0A: out += "\\n"
-            case 0x0D: out += "\\r"
-            case 0x09: out += "\\t"
-            case 0x0B: out += "\\v"
-            case 0x20...0x7E: out.unicodeScalars.append(Unicode.Scalar(c))
-            default:
-                let next = bytes.index(after: i)
-                let nextIsOctalDigit = next < bytes.endIndex && (0x30...0x37).contains(bytes[next])
-                let digits = String(c, radix: 8)
-                out += "\\" + (nextIsOctalDigit ? String(repeating: "0", count: 3 - digits.count) : "") + digits
-            }
-            i = bytes.index(after: i)
-        }
-        return out
-    }
+    /// strace's `string_quote` escaping of `bytes` (no quotes): the one rule of every view
+    /// (``TextEscaping/escaped(_:)``).
+    static func escaped(_ bytes: ArraySlice<UInt8>) -> String { TextEscaping.escaped(bytes) }
 }
