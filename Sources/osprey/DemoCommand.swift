@@ -91,7 +91,7 @@ struct DemoCommand: ParsableCommand {
         let opened = Set(trace.syscalls.filter { $0.name == "open" || $0.name == "openat" }.flatMap { $0.strings.values })
         var lines = ["Files the scenario opens, as read from guest memory at open/openat:"]
         for path in DefaultScenario.openedPaths {
-            lines.append("  \(opened.contains(path) ? "seen   " : "MISSING") \(path)")
+            lines.append("  \(opened.contains(GuestText(path)) ? "seen   " : "MISSING") \(path)")
         }
         return lines.joined(separator: "\n")
     }

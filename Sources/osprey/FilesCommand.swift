@@ -58,7 +58,7 @@ struct FilesCommand: ParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         func emit<T: Encodable>(_ value: T, _ text: String) throws {
             if json {
-                print(String(decoding: try encoder.encode(value), as: UTF8.self))
+                print(String(decoding: JSONOutput.terminalSafe(try encoder.encode(value)), as: UTF8.self))
             } else {
                 print(text)
             }

@@ -36,7 +36,7 @@ struct ModulesCommand: ParsableCommand {
     func run() throws {
         let file = try loadObjectTrace(trace)
         let history = ModuleHistory(events: file.objectEvents)
-        let shown = history.processes.filter { only.matches(pid: $0.pid, comm: $0.comm, cmdline: $0.cmdline) }
+        let shown = history.processes.filter { only.matches(pid: $0.pid, comm: $0.comm, argv: $0.argv) }
         if json {
             try printJSON(shown)
             return

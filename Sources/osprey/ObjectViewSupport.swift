@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OspreyCore
 import OspreyTools
 
 /// Reads a trace for a view of the guest's OS objects (processes, files, modules, sockets):
@@ -34,7 +35,7 @@ func clampedSeq(_ at: UInt64?, in trace: TraceFile) -> UInt64? {
 func printJSON<T: Encodable>(_ value: T) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    print(String(decoding: JSONOutput.terminalSafe(try encoder.encode(value)), as: UTF8.self))
 }
 
 extension ProcessFilter {
@@ -45,8 +46,7 @@ extension ProcessFilter {
     }
 
     /// The same for a process known by its pid, comm and command line.
-    func matches(pid: Int, comm: String, cmdline: String?) -> Bool {
-        let program = cmdline?.split(separator: " ").first?.split(separator: "/").last.map(String.init)
-        return matches(pid: pid, comm: comm) || matches(pid: pid, comm: program)
+    func matches(pid: Int, comm: GuestText, argv: [GuestText]?) -> Bool {
+        matches(pid: pid, comm: comm) || matches(pid: pid, comm: argv?.first?.lastPathComponent)
     }
 }

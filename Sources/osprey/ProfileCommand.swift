@@ -102,7 +102,7 @@ struct ProfileGenerateCommand: ParsableCommand {
     private func reportCheck(_ report: URL) throws {
         let root = try JSONValue.parse(String(contentsOf: report, encoding: .utf8))
         if root["same_kernel"]?.boolValue == false {
-            Diagnostics.error("the profile is for \(root["profile_kernel"]?.stringValue ?? "?") but the guest runs \(root["running_kernel"]?.stringValue ?? "?")")
+            Diagnostics.error("the profile is for \(TextEscaping.token(root["profile_kernel"]?.stringValue ?? "?")) but the guest runs \(TextEscaping.token(root["running_kernel"]?.stringValue ?? "?"))")
         }
         var failing = 0
         for field in root["fields"]?.arrayValue ?? [] {
@@ -112,11 +112,11 @@ struct ProfileGenerateCommand: ParsableCommand {
             switch verdict {
             case "fail":
                 failing += 1
-                print("FAIL  \(name): \(counts) (test \(field["test"]?.stringValue ?? ""))")
+                print(TerminalText.safe("FAIL  \(name): \(counts) (test \(field["test"]?.stringValue ?? ""))"))
             case "unchecked":
-                print("----  \(name): not checked, no stop at \(field["stop"]?.stringValue ?? "")")
+                print(TerminalText.safe("----  \(name): not checked, no stop at \(field["stop"]?.stringValue ?? "")"))
             default:
-                print("ok    \(name): \(counts)")
+                print(TerminalText.safe("ok    \(name): \(counts)"))
             }
         }
         Diagnostics.note("check report in \(report.path)")

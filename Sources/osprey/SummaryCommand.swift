@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OspreyCore
 import OspreyTools
 
 /// Reads a trace, reporting corrupt lines on stderr.
@@ -80,10 +81,22 @@ struct ProcessFilter: ParsableArguments {
     @Option(name: .long, help: "Only this process id.")
     var pid: Int?
 
-    @Option(name: .long, help: "Only processes with this name (comm).")
+    @Option(name: .long, help: "Only processes with this name (comm), as the views print it: plain, or in double quotes with the escapes a view shows (\"my\\tprog\", \"\\377x\").")
     var comm: String?
 
-    func matches(pid: Int?, comm: String?) -> Bool {
-        (self.pid == nil || pid == self.pid) && (self.comm == nil || comm == self.comm)
+    /// `--comm` as the exact bytes to match.
+    var commText: GuestText? {
+        guard let comm else { return nil }
+        return GuestText(bytes: TextEscaping.unescape(Substring(comm)) ?? Array(comm.utf8))
+    }
+
+    func validate() throws {
+        if let comm, comm.hasPrefix("\""), TextEscaping.unescape(Substring(comm)) == nil {
+            throw ValidationError("--comm \(comm): a quoted name needs its closing quote and valid escapes (\\n \\t \\\" \\\\ \\NNN octal)")
+        }
+    }
+
+    func matches(pid: Int?, comm: GuestText?) -> Bool {
+        (self.pid == nil || pid == self.pid) && (self.comm == nil || comm == commText)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import OspreyGuestKit
+import OspreyCore
 import OspreyTools
 import Testing
 
@@ -40,12 +41,12 @@ struct DiskGuestTests {
 
         // The default scenario ran after that, from the disk: its files and programs.
         let after = calls.filter { $0.seq > (handOver?.seq ?? .max) }
-        #expect(after.contains { $0.strings.values.contains("/scenario.sh") })
-        let opened = Set(after.filter { $0.name == "open" || $0.name == "openat" }.flatMap { $0.strings.values })
+        #expect(after.contains { $0.strings.values.contains(GuestText("/scenario.sh")) })
+        let opened = Set(after.filter { $0.name == "open" || $0.name == "openat" }.flatMap { $0.strings.values.map(\.lossyString) })
         for path in DefaultScenario.openedPaths {
             #expect(opened.contains(path), "no open/openat of \(path) after the switch to the disk")
         }
-        #expect(after.contains { $0.name == "execve" && $0.end == "exec" && $0.strings[0]?.hasSuffix("/pigz") == true })
+        #expect(after.contains { $0.name == "execve" && $0.end == "exec" && $0.strings[0]?.lossyString.hasSuffix("/pigz") == true })
     }
 
     /// Without the disk on the QEMU command line, the boot init says so on the console (with

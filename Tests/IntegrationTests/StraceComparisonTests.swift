@@ -1,4 +1,5 @@
 import Foundation
+import OspreyCore
 import OspreyTools
 import Testing
 
@@ -115,7 +116,7 @@ struct StraceComparisonTests {
                 let result = StraceLog.result(line)
                 let mode = Self.mode(ofStraceLine: line)
                 let found = opens.contains { op in
-                    guard op.pid == pid, op.name == absolute, Set((op.mode ?? "").split(separator: "|")) == Set(mode.split(separator: "|")) else { return false }
+                    guard op.pid == pid, op.name == GuestText(absolute), Set((op.mode ?? "").split(separator: "|")) == Set(mode.split(separator: "|")) else { return false }
                     if let fd = Int(result) { return op.handle == fd && op.error == nil }
                     return op.error.map { result.hasPrefix("-1 \($0) ") } ?? false
                 }

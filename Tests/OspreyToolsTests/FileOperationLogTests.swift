@@ -18,8 +18,8 @@ private struct Script {
                       space: UInt64 = 0x1000) -> TraceSyscall {
         let s = TraceSyscall(
             seq: next, entry: entry ?? next, vcpu: 0, abi: abi, addressSpace: space, stackPointer: 0x7ff0, pc: 0x401000,
-            pid: pid, tid: pid, comm: comm, number: 0, name: name, args: args + Array(repeating: 0, count: 6 - args.count),
-            strings: strings, result: ret, end: end)
+            pid: pid, tid: pid, comm: comm.map { GuestText($0) }, number: 0, name: name, args: args + Array(repeating: 0, count: 6 - args.count),
+            strings: strings.mapValues { GuestText($0) }, result: ret, end: end)
         calls.append(s)
         next += 1
         return s

@@ -1,4 +1,5 @@
 import Foundation
+import OspreyCore
 import Testing
 @testable import OspreyTools
 
@@ -49,7 +50,7 @@ struct TraceReaderTests {
         #expect(s.total == 2)
         #expect(s.returned == 1)
         #expect(s.noReturn == 1)
-        #expect(s.byProcess == [TraceSummary.ProcessRow(pid: 5, comm: "cat", calls: 2)])
+        #expect(s.byProcess == [TraceSummary.ProcessRow(pid: 5, names: ["cat"], calls: 2)])
         #expect(s.render().contains("openat"))
     }
 
@@ -61,7 +62,7 @@ struct TraceReaderTests {
 
     static func call(_ name: String, abi: String = "x86_64", args: [UInt64], strings: [Int: String] = [:], result: Int64?) -> TraceSyscall {
         TraceSyscall(seq: 1, entry: 1, vcpu: 0, abi: abi, addressSpace: 0x1000, stackPointer: 0x7ff0, pc: 0x401000, pid: 7, number: 0,
-                     name: name, args: args + Array(repeating: 0, count: 6 - args.count), strings: strings, result: result, end: "returned")
+                     name: name, args: args + Array(repeating: 0, count: 6 - args.count), strings: strings.mapValues { GuestText($0) }, result: result, end: "returned")
     }
 
     @Test func linesUseStracesNamesForFlagsErrorsAndModes() {

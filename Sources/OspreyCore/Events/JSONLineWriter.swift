@@ -36,6 +36,34 @@ public struct JSONLineWriter {
         bytes.append(UInt8(ascii: ":"))
     }
 
+    /// A key known only at run time with a fixed suffix (`path` + `_hex`).
+    public mutating func key(dynamic k: String, suffix: StaticString) {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        needsComma = true
+        bytes.append(UInt8(ascii: "\""))
+        var k = k
+        k.withUTF8 { appendEscapedContent($0) }
+        suffix.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// Guest text under `k`, losslessly: a JSON string when `raw` is UTF-8, otherwise hex
+    /// digits under `k` + `_hex` (the trace's rule for every guest string).
+    public mutating func textField<C: Collection<UInt8>>(_ k: StaticString, _ raw: C) {
+        if isValidUTF8(raw) {
+            key(k)
+            appendStringBytes(raw)
+            return
+        }
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        needsComma = true
+        bytes.append(UInt8(ascii: "\""))
+        k.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        appendRaw("_hex\":")
+        appendHexBytes(raw)
+    }
+
     public mutating func field(_ k: StaticString, _ v: Int64) { key(k); appendInteger(v) }
     public mutating func field(_ k: StaticString, _ v: UInt64) { key(k); appendUnsigned(v) }
     public mutating func field(_ k: StaticString, _ v: Int) { key(k); appendInteger(Int64(v)) }
@@ -100,6 +128,12 @@ public struct JSONLineWriter {
     /// Appends bytes that are known to be valid UTF-8 as a JSON string, escaping what JSON needs.
     public mutating func appendStringBytes<C: Collection<UInt8>>(_ utf8: C) {
         bytes.append(UInt8(ascii: "\""))
+        appendEscapedContent(utf8)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// The inside of a JSON string: `utf8` with what JSON needs escaped.
+    private mutating func appendEscapedContent<C: Collection<UInt8>>(_ utf8: C) {
         for b in utf8 {
             switch b {
             case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(b)
@@ -115,7 +149,6 @@ public struct JSONLineWriter {
                 bytes.append(b)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     /// Appends arbitrary bytes as a JSON string of lower-case hex digits.

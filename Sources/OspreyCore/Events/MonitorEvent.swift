@@ -13,7 +13,7 @@ public struct MonitorEvent: Sendable, Equatable {
     /// The task the event is about, from its `task_struct`.
     public var pid: GuestPID
     public var tid: GuestPID
-    public var comm: String
+    public var comm: GuestText
     public var fields: [Field]
     /// The instruction count of the kernel stop that saw it (the plugin's clock), when known.
     public var icount: UInt64?
@@ -31,12 +31,18 @@ public struct MonitorEvent: Sendable, Equatable {
         case int(Int64)
         /// Written as a `0x` hex string (addresses).
         case hex(UInt64)
+        /// Text Osprey made (a kind, a state letter, an address).
         case string(String)
         case strings([String])
+        /// Text from the guest (a path, a name, argv): its exact bytes, written as a JSON string
+        /// when they are UTF-8 and as hex under the field's name plus `_hex` when they are not.
+        case text(GuestText)
+        /// A list of guest texts (argv); as hex strings under `NAME_hex` if any is not UTF-8.
+        case texts([GuestText])
         case bool(Bool)
     }
 
-    public init(type: String, event: String, vcpu: Int, pid: GuestPID, tid: GuestPID, comm: String, fields: [Field] = []) {
+    public init(type: String, event: String, vcpu: Int, pid: GuestPID, tid: GuestPID, comm: GuestText, fields: [Field] = []) {
         self.type = type
         self.event = event
         self.vcpu = vcpu
@@ -63,10 +69,33 @@ extension JSONLineWriter {
         if let icount = e.icount { field("icount", icount) }
         field("pid", Int(e.pid))
         field("tid", Int(e.tid))
-        field("comm", e.comm)
+        textField("comm", e.comm.bytes)
         for f in e.fields {
-            key(dynamic: f.name)
             switch f.value {
+            case .text(let t):
+                if isValidUTF8(t.bytes) {
+                    key(dynamic: f.name)
+                    appendStringBytes(t.bytes)
+                } else {
+                    key(dynamic: f.name, suffix: "_hex")
+                    appendHexBytes(t.bytes)
+                }
+                continue
+            case .texts(let list):
+                let hex = !list.allSatisfy { isValidUTF8($0.bytes) }
+                if hex { key(dynamic: f.name, suffix: "_hex") } else { key(dynamic: f.name) }
+                appendByte(UInt8(ascii: "["))
+                for (i, t) in list.enumerated() {
+                    if i > 0 { appendByte(UInt8(ascii: ",")) }
+                    if hex { appendHexBytes(t.bytes) } else { appendStringBytes(t.bytes) }
+                }
+                appendByte(UInt8(ascii: "]"))
+                continue
+            default:
+                key(dynamic: f.name)
+            }
+            switch f.value {
+            case .text, .texts: break
             case .int(let v): appendInteger(v)
             case .hex(let v): appendHexString(v)
             case .string(let s): appendString(s)

@@ -40,9 +40,9 @@ public struct TaskIdentity: Sendable, Equatable {
     public var pid: GuestPID?
     public var tid: GuestPID?
     public var ppid: GuestPID?
-    public var comm: String?
+    public var comm: GuestText?
 
-    public init(pid: GuestPID? = nil, tid: GuestPID? = nil, ppid: GuestPID? = nil, comm: String? = nil) {
+    public init(pid: GuestPID? = nil, tid: GuestPID? = nil, ppid: GuestPID? = nil, comm: GuestText? = nil) {
         self.pid = pid
         self.tid = tid
         self.ppid = ppid

@@ -21,7 +21,7 @@ public struct SyscallEventEncoder {
         if let pid = event.task.pid { writer.field("pid", Int64(pid)) }
         if let tid = event.task.tid { writer.field("tid", Int64(tid)) }
         if let ppid = event.task.ppid { writer.field("ppid", Int64(ppid)) }
-        if let comm = event.task.comm { writer.field("comm", comm) }
+        if let comm = event.task.comm { writer.textField("comm", comm.bytes) }
         writer.field("nr", event.number)
         if let name = event.name { writer.field("name", name) }
         writer.key("args")

@@ -14,7 +14,7 @@ extension ObjectMonitor {
         for (fd, old) in process.files.sorted(by: { $0.key < $1.key }) where now[fd]?.file != old.file {
             process.files[fd] = nil
             process.sockets[fd] = nil
-            out.append(event("file", "close", task, vcpu: context.vcpu, [.init("fd", .int(Int64(fd))), .init("path", .string(old.path))]))
+            out.append(event("file", "close", task, vcpu: context.vcpu, [.init("fd", .int(Int64(fd))), .init("path", .text(old.path))]))
         }
         for file in table where process.files[file.fd]?.file != file.file {
             process.files[file.fd] = file
@@ -34,7 +34,7 @@ extension ObjectMonitor {
     }
 
     static func fields(of file: OpenFile) -> [MonitorEvent.Field] {
-        var fields: [MonitorEvent.Field] = [.init("fd", .int(Int64(file.fd))), .init("path", .string(file.path)), .init("kind", .string(file.kind.rawValue))]
+        var fields: [MonitorEvent.Field] = [.init("fd", .int(Int64(file.fd))), .init("path", .text(file.path)), .init("kind", .string(file.kind.rawValue))]
         if let inode = file.inode { fields.append(.init("inode", .int(Int64(truncatingIfNeeded: inode)))) }
         if let flags = file.flags { fields.append(.init("flags", .int(Int64(flags)))) }
         if let position = file.position { fields.append(.init("pos", .int(Int64(truncatingIfNeeded: position)))) }
@@ -119,7 +119,7 @@ extension ObjectMonitor {
             process.regions[vma] = region
             var fields: [MonitorEvent.Field] = [
                 .init("start", .hex(region.start)), .init("end", .hex(region.end)), .init("perms", .string(region.permissions)),
-                .init("offset", .hex(region.offset)), .init("path", .string(region.path)),
+                .init("offset", .hex(region.offset)), .init("path", .text(region.path)),
             ]
             if region.inode != 0 { fields.append(.init("inode", .int(Int64(truncatingIfNeeded: region.inode)))) }
             if inherited { fields.append(.init("inherited", .bool(true))) }
@@ -131,9 +131,9 @@ extension ObjectMonitor {
             let before = modulesBefore.removeValue(forKey: path) ?? 0
             if count > 0 && before == 0 {
                 let base = process.regions.values.filter { $0.path == path }.map(\.start).min() ?? 0
-                out.append(event("module", "load", task, vcpu: context.vcpu, [.init("path", .string(path)), .init("base", .hex(base))]))
+                out.append(event("module", "load", task, vcpu: context.vcpu, [.init("path", .text(path)), .init("base", .hex(base))]))
             } else if count <= 0 && before > 0 {
-                out.append(event("module", "unload", task, vcpu: context.vcpu, [.init("path", .string(path))]))
+                out.append(event("module", "unload", task, vcpu: context.vcpu, [.init("path", .text(path))]))
             }
             if count <= 0 { process.modules[path] = nil }
         }

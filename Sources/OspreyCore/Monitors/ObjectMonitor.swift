@@ -126,8 +126,8 @@ public final class ObjectMonitor {
         var fields: [MonitorEvent.Field] = [.init("ppid", .int(Int64(task.ppid))), .init("state", .string(task.stateLetter))]
         if task.isKernelThread { fields.append(.init("kernel_thread", .bool(true))) }
         if let uid = task.uid { fields.append(.init("uid", .int(Int64(uid)))) }
-        if let exe = process.executable { fields.append(.init("exe", .string(exe))) }
-        if let argv = process.commandLine { fields.append(.init("argv", .strings(argv))) }
+        if let exe = process.executable { fields.append(.init("exe", .text(exe))) }
+        if let argv = process.commandLine { fields.append(.init("argv", .texts(argv))) }
         out.append(event("process", "start", task, vcpu: context.vcpu, fields))
         processes[task.pid] = process
         guard !task.isKernelThread else { return }
@@ -163,8 +163,8 @@ public final class ObjectMonitor {
         process.threads = []
         processes[task.pid] = process
         var fields: [MonitorEvent.Field] = []
-        if let exe = process.executable { fields.append(.init("exe", .string(exe))) }
-        if let argv = process.commandLine { fields.append(.init("argv", .strings(argv))) }
+        if let exe = process.executable { fields.append(.init("exe", .text(exe))) }
+        if let argv = process.commandLine { fields.append(.init("argv", .texts(argv))) }
         out.append(event("process", "exec", task, vcpu: context.vcpu, fields))
         if reads.contains(.files) { refreshFiles(context: context, inherited: false, out: &out) }
         if reads.contains(.memory) { refreshRegions(context: context, inherited: false, out: &out) }

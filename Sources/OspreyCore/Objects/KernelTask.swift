@@ -8,7 +8,8 @@ public struct KernelTask: Equatable, Sendable {
     public var pid: GuestPID
     /// The parent process's id (`real_parent->tgid`), 0 for the kernel's first tasks.
     public var ppid: GuestPID
-    public var comm: String
+    /// `comm`: the task's name, at most 15 bytes, exactly as the kernel keeps it.
+    public var comm: GuestText
     /// `__state` (`state` before 5.14) and `exit_state`, raw.
     public var state: UInt32
     public var exitState: UInt32
@@ -20,7 +21,7 @@ public struct KernelTask: Equatable, Sendable {
     public var mm: UInt64
 
     public init(
-        address: UInt64, tid: GuestPID, pid: GuestPID, ppid: GuestPID, comm: String, state: UInt32, exitState: UInt32,
+        address: UInt64, tid: GuestPID, pid: GuestPID, ppid: GuestPID, comm: GuestText, state: UInt32, exitState: UInt32,
         exitCode: UInt32, uid: UInt32?, mm: UInt64
     ) {
         self.address = address

@@ -8,13 +8,13 @@ public struct MemoryRegion: Equatable, Sendable {
     public var offset: UInt64
     /// The mapped file's path, or `[heap]`, `[stack]`, `[vdso]`, `[vvar]`; empty for other
     /// anonymous regions.
-    public var path: String
+    public var path: GuestText
     /// The mapped file's inode number, 0 for anonymous regions.
     public var inode: UInt64
     /// The `struct file` mapped, 0 for anonymous regions.
     public var file: UInt64
 
-    public init(start: UInt64, end: UInt64, flags: UInt64, offset: UInt64, path: String, inode: UInt64, file: UInt64) {
+    public init(start: UInt64, end: UInt64, flags: UInt64, offset: UInt64, path: GuestText, inode: UInt64, file: UInt64) {
         self.start = start
         self.end = end
         self.flags = flags

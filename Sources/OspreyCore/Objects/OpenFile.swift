@@ -17,7 +17,7 @@ public struct OpenFile: Equatable, Sendable {
     public var file: UInt64
     /// The name `/proc/PID/fd/N` links to: an absolute path, `pipe:[INODE]`, `socket:[INODE]`,
     /// `anon_inode:[eventpoll]`.
-    public var path: String
+    public var path: GuestText
     public var kind: OpenFileKind
     /// The inode number, when readable.
     public var inode: UInt64?
@@ -26,7 +26,7 @@ public struct OpenFile: Equatable, Sendable {
     public var position: UInt64?
 
     public init(
-        fd: Int, file: UInt64, path: String, kind: OpenFileKind, inode: UInt64? = nil, flags: UInt32? = nil,
+        fd: Int, file: UInt64, path: GuestText, kind: OpenFileKind, inode: UInt64? = nil, flags: UInt32? = nil,
         position: UInt64? = nil
     ) {
         self.fd = fd

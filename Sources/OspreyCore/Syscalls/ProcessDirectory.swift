@@ -4,7 +4,7 @@ struct ProcessDirectory {
     struct Process {
         var pid: GuestPID?
         var ppid: GuestPID?
-        var comm: String?
+        var comm: GuestText?
         /// Threads known to run in this address space (1 until a thread is cloned).
         var threadCount = 1
         /// Some call in this address space ran with a non-zero thread pointer.

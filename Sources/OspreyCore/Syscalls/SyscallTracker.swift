@@ -387,7 +387,7 @@ public final class SyscallTracker<Sink: EventSink> {
         if traits.contains(.setsName), result == 0, entry.args[0] & 0xFFFF_FFFF == 15,
            let name = entry.captures.first(where: { $0.slot == 1 && $0.moment == .entry }),
            case .bytes(let bytes) = name.value {
-            directory.update(space) { $0.comm = String(decoding: bytes.prefix(15), as: UTF8.self) }
+            directory.update(space) { $0.comm = GuestText(bytes: bytes.prefix { $0 != 0 }.prefix(15)) }
         }
     }
 
@@ -510,9 +510,9 @@ public final class SyscallTracker<Sink: EventSink> {
     }
 
     /// The kernel's `comm` for an executed path: its last component, at most 15 bytes.
-    static func comm(fromPath path: [UInt8]) -> String {
+    static func comm(fromPath path: [UInt8]) -> GuestText {
         let base = path.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).last.map(Array.init) ?? path
-        return String(decoding: base.prefix(15), as: UTF8.self)
+        return GuestText(bytes: base.prefix(15))
     }
 }
 

@@ -7,9 +7,9 @@ public struct SystemState: Sendable {
     public struct Process: Sendable, Equatable {
         public var pid: Int
         public var ppid: Int
-        public var comm: String
-        public var commandLine: [String]?
-        public var executable: String?
+        public var comm: GuestText
+        public var commandLine: [GuestText]?
+        public var executable: GuestText?
         /// The `/proc`-style state letter last read (R, S, D, I, Z...).
         public var state: String
         public var uid: Int?
@@ -19,36 +19,39 @@ public struct SystemState: Sendable {
         /// Regions by start address.
         public var regions: [UInt64: Region] = [:]
         /// Loaded modules (mapped files) by path, with their base address.
-        public var modules: [String: UInt64] = [:]
+        public var modules: [GuestText: UInt64] = [:]
         public var startSeq: UInt64
         /// Set once the process has exited.
         public var exit: Exit?
 
-        /// `cmdline` the way `ps` shows it (argv joined by spaces), or `[comm]` without one.
+        /// `cmdline` the way `ps` shows it (argv joined by spaces, each escaped as a token), or
+        /// `[comm]` without one.
         public var displayCommand: String {
-            if let argv = commandLine, !argv.isEmpty { return argv.joined(separator: " ") }
+            if let argv = commandLine, !argv.isEmpty { return argv.map(\.description).joined(separator: " ") }
             return "[\(comm)]"
         }
     }
 
     public struct Descriptor: Sendable, Equatable {
         public var fd: Int
-        public var path: String
+        public var path: GuestText
+        /// `file`, `pipe`, `socket`, `anonymous` or `other`.
         public var kind: String
         public var inode: Int64?
         public var flags: Int64?
         /// Socket addresses (`a.b.c.d:port`), when known.
-        public var local: String?
-        public var remote: String?
+        public var local: GuestText?
+        public var remote: GuestText?
         public var family: Int?
     }
 
     public struct Region: Sendable, Equatable {
         public var start: UInt64
         public var end: UInt64
+        /// `r-xp` and the like.
         public var perms: String
         public var offset: UInt64
-        public var path: String
+        public var path: GuestText
         public var inode: Int64?
     }
 
@@ -87,7 +90,7 @@ public struct SystemState: Sendable {
         case ("process", "start"):
             processes[e.pid] = Process(
                 pid: e.pid, ppid: e.int("ppid") ?? 0, comm: e.comm, commandLine: e.lists["argv"], executable: e.strings["exe"],
-                state: e.strings["state"] ?? "?", uid: e.int("uid"), kernelThread: e.flags["kernel_thread"] ?? false, startSeq: e.seq)
+                state: Self.stateLetter(e.strings["state"]), uid: e.int("uid"), kernelThread: e.flags["kernel_thread"] ?? false, startSeq: e.seq)
         case ("process", "exec"):
             update(e.pid) { p in
                 p.comm = e.comm
@@ -100,7 +103,7 @@ public struct SystemState: Sendable {
             update(e.pid) { $0.comm = e.comm }
         case ("process", "exit"):
             update(e.pid) { p in
-                p.exit = Exit(seq: e.seq, code: e.int("code"), signal: e.int("signal"), how: e.strings["how"] ?? "?")
+                p.exit = Exit(seq: e.seq, code: e.int("code"), signal: e.int("signal"), how: e.word("how") ?? "?")
                 p.state = "Z"
             }
         case ("thread", "start"):
@@ -111,7 +114,7 @@ public struct SystemState: Sendable {
             guard let fd = e.int("fd") else { return }
             update(e.pid) { p in
                 p.files[fd] = Descriptor(
-                    fd: fd, path: e.strings["path"] ?? "?", kind: e.strings["kind"] ?? "file", inode: e.integers["inode"],
+                    fd: fd, path: e.strings["path"] ?? "?", kind: Self.fileKind(e.strings["kind"]), inode: e.integers["inode"],
                     flags: e.integers["flags"], local: e.strings["local"], remote: e.strings["remote"], family: e.int("family"))
             }
         case ("file", "close"):
@@ -130,7 +133,7 @@ public struct SystemState: Sendable {
             guard let start = e.address("start"), let end = e.address("end") else { return }
             update(e.pid) { p in
                 p.regions[start] = Region(
-                    start: start, end: end, perms: e.strings["perms"] ?? "----", offset: e.address("offset") ?? 0,
+                    start: start, end: end, perms: Self.permissions(e.strings["perms"]), offset: e.address("offset") ?? 0,
                     path: e.strings["path"] ?? "", inode: e.integers["inode"])
             }
         case ("region", "unmap"):
@@ -147,6 +150,27 @@ public struct SystemState: Sendable {
         default:
             break
         }
+    }
+
+    /// A `/proc` state letter from a trace, or `?` for anything else.
+    static func stateLetter(_ text: GuestText?) -> String {
+        guard let bytes = text?.bytes, bytes.count == 1, (0x41...0x5A).contains(bytes[0]) || (0x61...0x7A).contains(bytes[0]) else { return "?" }
+        return String(UnicodeScalar(bytes[0]))
+    }
+
+    static let fileKinds: Set<String> = ["file", "pipe", "socket", "anonymous", "other"]
+
+    /// A descriptor kind from a trace (`file` when absent, `other` for what Osprey never writes).
+    static func fileKind(_ text: GuestText?) -> String {
+        guard let text else { return "file" }
+        return text.utf8String.flatMap { fileKinds.contains($0) ? $0 : nil } ?? "other"
+    }
+
+    /// Permissions as `/proc/PID/maps` writes them (`r-xp`), or `----` for anything else.
+    static func permissions(_ text: GuestText?) -> String {
+        guard let bytes = text?.bytes, bytes.count == 4,
+              bytes.allSatisfy({ "rwxsp-".utf8.contains($0) }) else { return "----" }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private mutating func update(_ pid: Int, _ change: (inout Process) -> Void) {

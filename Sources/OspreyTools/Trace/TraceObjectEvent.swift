@@ -12,14 +12,15 @@ public struct TraceObjectEvent: Sendable, Equatable {
     public var vcpu: Int
     public var pid: Int
     public var tid: Int
-    public var comm: String
-    /// The other fields, by kind of value.
-    public var strings: [String: String] = [:]
+    public var comm: GuestText
+    /// The other fields, by kind of value. Strings are kept exactly: a field written as
+    /// `NAME_hex` (bytes that are not UTF-8) is read back under `NAME`.
+    public var strings: [String: GuestText] = [:]
     public var integers: [String: Int64] = [:]
-    public var lists: [String: [String]] = [:]
+    public var lists: [String: [GuestText]] = [:]
     public var flags: [String: Bool] = [:]
 
-    public init(type: String, event: String, seq: UInt64, vcpu: Int = 0, pid: Int, tid: Int? = nil, comm: String = "") {
+    public init(type: String, event: String, seq: UInt64, vcpu: Int = 0, pid: Int, tid: Int? = nil, comm: GuestText = "") {
         self.type = type
         self.event = event
         self.seq = seq
@@ -29,25 +30,55 @@ public struct TraceObjectEvent: Sendable, Equatable {
         self.comm = comm
     }
 
-    /// Reads a parsed trace line; nil when a required field is missing.
+    /// Reads a parsed trace line; nil when a required field is missing or a field's name is
+    /// not one Osprey could have written.
     public init?(json o: [String: Any]) {
-        guard let type = o["type"] as? String, let event = o["event"] as? String,
+        guard let type = o["type"] as? String, let event = o["event"] as? String, TraceReader.isIdentifier(event),
               let seq = (o["seq"] as? NSNumber)?.uint64Value, let pid = o["pid"] as? Int
         else { return nil }
-        self.init(type: type, event: event, seq: seq, vcpu: o["vcpu"] as? Int ?? 0, pid: pid, tid: o["tid"] as? Int, comm: o["comm"] as? String ?? "")
-        for (key, value) in o where !["type", "event", "seq", "vcpu", "pid", "tid", "comm"].contains(key) {
-            if let n = value as? NSNumber {
+        self.init(
+            type: type, event: event, seq: seq, vcpu: o["vcpu"] as? Int ?? 0, pid: pid, tid: o["tid"] as? Int,
+            comm: TraceReader.text(o, "comm") ?? "")
+        for (key, value) in o where !Self.common.contains(key) {
+            guard TraceReader.isIdentifier(key) else { return nil }
+            let hex = key.hasSuffix("_hex")
+            let name = hex ? String(key.dropLast(4)) : key
+            if let n = value as? NSNumber, !hex {
                 // JSON true/false come back as NSNumber whose type code is "c".
-                if String(cString: n.objCType) == "c" { flags[key] = n.boolValue } else { integers[key] = n.int64Value }
+                if String(cString: n.objCType) == "c" { flags[name] = n.boolValue } else { integers[name] = n.int64Value }
             } else if let s = value as? String {
-                strings[key] = s
+                if hex {
+                    guard let bytes = HexBytes.decode(s) else { return nil }
+                    if strings[name] == nil { strings[name] = GuestText(bytes: bytes) }
+                } else {
+                    strings[name] = GuestText(s)
+                }
             } else if let a = value as? [Any] {
-                lists[key] = a.map { "\($0)" }
+                var items: [GuestText] = []
+                for item in a {
+                    if hex {
+                        guard let s = item as? String, let bytes = HexBytes.decode(s) else { return nil }
+                        items.append(GuestText(bytes: bytes))
+                    } else if let s = item as? String {
+                        items.append(GuestText(s))
+                    } else if let n = item as? NSNumber {
+                        items.append(GuestText(n.stringValue))
+                    } else {
+                        return nil
+                    }
+                }
+                if !hex || lists[name] == nil { lists[name] = items }
             }
         }
     }
 
+    private static let common: Set<String> = ["type", "event", "seq", "vcpu", "pid", "tid", "comm", "comm_hex", "icount"]
+
     /// A `0x` hex string field as a number.
-    public func address(_ key: String) -> UInt64? { strings[key].flatMap(TraceReader.hex) }
+    public func address(_ key: String) -> UInt64? { strings[key]?.utf8String.flatMap(TraceReader.hex) }
     public func int(_ key: String) -> Int? { integers[key].map { Int($0) } }
+    /// A field Osprey writes as a word (`how`, `kind`): its text when it is an identifier.
+    public func word(_ key: String) -> String? {
+        strings[key]?.utf8String.flatMap { TraceReader.isIdentifier($0) ? $0 : nil }
+    }
 }

@@ -14,12 +14,12 @@ public struct TraceSyscall: Sendable, Equatable {
     public var pid: Int?
     public var tid: Int?
     public var ppid: Int?
-    public var comm: String?
+    public var comm: GuestText?
     public var number: Int
     public var name: String?
     public var args: [UInt64]
-    /// Strings read at entry, by argument index.
-    public var strings: [Int: String]
+    /// Strings read at entry, by argument index, exactly as read (`strings` and `strings_hex`).
+    public var strings: [Int: GuestText]
     /// Memory behind the arguments (the trace's `decoded` field).
     public var decoded: TraceDecoded = TraceDecoded()
     public var result: Int64?
@@ -31,8 +31,8 @@ public struct TraceSyscall: Sendable, Equatable {
 
     public init(
         seq: UInt64, entry: UInt64, vcpu: Int, abi: String, addressSpace: UInt64, stackPointer: UInt64, pc: UInt64,
-        pid: Int? = nil, tid: Int? = nil, ppid: Int? = nil, comm: String? = nil, number: Int, name: String?,
-        args: [UInt64], strings: [Int: String] = [:], result: Int64?, end: String
+        pid: Int? = nil, tid: Int? = nil, ppid: Int? = nil, comm: GuestText? = nil, number: Int, name: String?,
+        args: [UInt64], strings: [Int: GuestText] = [:], result: Int64?, end: String
     ) {
         self.seq = seq
         self.entry = entry
@@ -73,21 +73,32 @@ public struct TraceFile: Sendable {
 }
 
 /// Reads JSON Lines traces written by the plugin.
+///
+/// A trace is untrusted input (anyone can hand one over): every line is parsed on its own, in
+/// bounded memory (``TraceLineReader``), nested at most 512 deep (Foundation's limit); a line
+/// that is not a valid record is counted in `corruptLines` and skipped; values are checked
+/// before use (hex addresses, identifiers), and every string read from it is kept as
+/// ``GuestText``, which views can only show escaped.
 public enum TraceReader {
+    /// The trace format versions this reader understands.
+    public static let versions = 1...TraceSchema.version
+
     /// Reads `url`. Corrupt lines are skipped and listed in `corruptLines`; a file that
-    /// cannot be opened, or with a newer schema version, throws.
+    /// cannot be opened, or with a newer schema version, throws an error naming the file.
     public static func read(_ url: URL) throws -> TraceFile {
-        let data: Data
+        var lines: TraceLineReader
         do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw OspreyError("cannot read trace \(url.path): \(error.localizedDescription)")
+            lines = try TraceLineReader(url: url)
+        } catch let error as OspreyError {
+            throw OspreyError("cannot read trace \(url.path): \(error.description)")
         }
         var trace = TraceFile()
-        var lineNumber = 0
-        for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            if line.isEmpty { continue }
+        while let (lineNumber, line) = try next(&lines, url) {
+            guard let line else {
+                trace.corruptLines.append(lineNumber)
+                continue
+            }
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any],
                   let type = object["type"] as? String
             else {
@@ -96,10 +107,10 @@ public enum TraceReader {
             }
             switch type {
             case "trace_start":
-                trace.architecture = object["arch"] as? String
+                trace.architecture = (object["arch"] as? String).flatMap { Architecture(rawValue: $0)?.rawValue }
                 trace.version = object["version"] as? Int
-                if let v = trace.version, v > 1 {
-                    throw OspreyError("trace \(url.path) has format version \(v); this osprey reads version 1")
+                if let v = trace.version, !versions.contains(v) {
+                    throw OspreyError("trace \(url.path) has format version \(v) (line \(lineNumber)); this osprey reads version \(versions.upperBound)")
                 }
             case "trace_end":
                 trace.footerEvents = object["events"] as? Int
@@ -109,37 +120,69 @@ public enum TraceReader {
             case _ where TraceObjectEvent.types.contains(type):
                 if let e = TraceObjectEvent(json: object) { trace.objectEvents.append(e) } else { trace.corruptLines.append(lineNumber) }
             default:
+                guard isIdentifier(type) else {
+                    trace.corruptLines.append(lineNumber)
+                    continue
+                }
                 trace.otherRecords[type, default: 0] += 1
             }
         }
         return trace
     }
 
+    private static func next(_ lines: inout TraceLineReader, _ url: URL) throws -> TraceLineReader.Line? {
+        do {
+            return try lines.next()
+        } catch let error as OspreyError {
+            throw OspreyError("cannot read trace \(url.path): \(error.description)")
+        }
+    }
+
     static func syscall(_ o: [String: Any]) -> TraceSyscall? {
         guard let seq = (o["seq"] as? NSNumber)?.uint64Value, let nr = o["nr"] as? Int,
-              let argStrings = o["args"] as? [String]
+              let argStrings = o["args"] as? [String], argStrings.count <= 6
         else { return nil }
         var args: [UInt64] = []
         for a in argStrings {
             guard let v = hex(a) else { return nil }
             args.append(v)
         }
-        var strings: [Int: String] = [:]
+        var strings: [Int: GuestText] = [:]
         for (k, v) in (o["strings"] as? [String: String]) ?? [:] {
-            if let i = Int(k) { strings[i] = v }
+            if let i = Int(k), (0..<6).contains(i) { strings[i] = GuestText(v) }
         }
+        for (k, v) in (o["strings_hex"] as? [String: String]) ?? [:] {
+            if let i = Int(k), (0..<6).contains(i), let bytes = HexBytes.decode(v) { strings[i] = GuestText(bytes: bytes) }
+        }
+        let abi = (o["abi"] as? String).flatMap { SyscallABI(name: $0)?.name } ?? "?"
         var s = TraceSyscall(
-            seq: seq, entry: (o["entry"] as? NSNumber)?.uint64Value ?? seq, vcpu: o["vcpu"] as? Int ?? 0, abi: o["abi"] as? String ?? "?",
+            seq: seq, entry: (o["entry"] as? NSNumber)?.uint64Value ?? seq, vcpu: o["vcpu"] as? Int ?? 0, abi: abi,
             addressSpace: (o["as"] as? String).flatMap(hex) ?? 0, stackPointer: (o["sp"] as? String).flatMap(hex) ?? 0,
             pc: (o["pc"] as? String).flatMap(hex) ?? 0, pid: o["pid"] as? Int, tid: o["tid"] as? Int,
-            ppid: o["ppid"] as? Int, comm: o["comm"] as? String, number: nr, name: o["name"] as? String, args: args,
-            strings: strings, result: (o["ret"] as? NSNumber)?.int64Value, end: o["end"] as? String ?? "returned")
+            ppid: o["ppid"] as? Int, comm: text(o, "comm"), number: nr,
+            name: (o["name"] as? String).flatMap { isIdentifier($0) ? $0 : nil }, args: args,
+            strings: strings, result: (o["ret"] as? NSNumber)?.int64Value,
+            end: (o["end"] as? String).flatMap { isIdentifier($0) ? $0 : nil } ?? "returned")
         if let d = o["decoded"] as? [String: Any] { s.decoded = TraceDecoded(json: d) }
         return s
     }
 
+    /// The guest text under `key` (a JSON string) or `key_hex` (hex digits of bytes that are
+    /// not UTF-8), nil when neither is there or the hex is not hex.
+    static func text(_ o: [String: Any], _ key: String) -> GuestText? {
+        if let s = o[key] as? String { return GuestText(s) }
+        if let h = o[key + "_hex"] as? String, let bytes = HexBytes.decode(h) { return GuestText(bytes: bytes) }
+        return nil
+    }
+
     static func hex(_ s: String) -> UInt64? {
-        guard s.hasPrefix("0x") else { return nil }
+        guard s.hasPrefix("0x"), s.count > 2, s.count <= 18 else { return nil }
         return UInt64(s.dropFirst(2), radix: 16)
+    }
+
+    /// A name Osprey writes (record types, call names, end kinds): lower-case letters,
+    /// digits and `_`, at most 64 of them. Anything else in those fields is not a real trace.
+    static func isIdentifier(_ s: String) -> Bool {
+        !s.isEmpty && s.utf8.count <= 64 && s.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }
     }
 }

@@ -1,16 +1,18 @@
 /// Accumulates a `DataFlowGraph` during the one pass over a trace: the state the object events
 /// build, the objects and processes seen moving data, and the bytes per edge.
+import OspreyCore
+
 struct DataFlowBuilder {
     typealias Node = DataFlowGraph.Node
 
     private var state = SystemState()
     private var objects: [String: Node] = [:]
     /// The names each process had in the calls that moved data, in order.
-    private var processNames: [Int: [String]] = [:]
+    private var processNames: [Int: [GuestText]] = [:]
     private var totals: [Edge: (bytes: Int64, calls: Int)] = [:]
     private var unresolved = 0
     /// Last known addresses of every socket, and the pairs `socketpair` made.
-    private var addresses: [Int64: (local: String, remote: String)] = [:]
+    private var addresses: [Int64: (local: GuestText, remote: GuestText)] = [:]
     private var pairs: [(Int64, Int64)] = []
 
     private struct Edge: Hashable {
@@ -25,7 +27,7 @@ struct DataFlowBuilder {
             addresses[inode] = (local, remote)
         }
         if e.type == "socket", e.event == "pair" {
-            let inodes = (e.lists["inodes"] ?? []).compactMap { Int64($0) }
+            let inodes = (e.lists["inodes"] ?? []).compactMap { $0.utf8String.flatMap { Int64($0) } }
             if inodes.count == 2 { pairs.append((inodes[0], inodes[1])) }
         }
     }
@@ -67,18 +69,18 @@ struct DataFlowBuilder {
         let inode = d.inode ?? NetworkInventory.inode(in: d.path)
         switch d.kind {
         case "pipe":
-            let key = inode.map(String.init) ?? d.path
-            return Node(id: "pipe:" + key, kind: .pipe, label: inode.map { "pipe:[\($0)]" } ?? d.path, inodes: inode.map { [$0] })
+            let key = inode.map(String.init) ?? "\(d.path)"
+            return Node(id: "pipe:" + key, kind: .pipe, label: inode.map { "pipe:[\($0)]" } ?? "\(d.path)", inodes: inode.map { [$0] })
         case "socket":
-            let key = inode.map(String.init) ?? d.path
-            var label = inode.map { "socket:[\($0)]" } ?? d.path
-            if let local = d.local { label += "\n" + local + (d.remote.map { NetworkInventory.isUnset($0) ? "" : " -> " + $0 } ?? "") }
+            let key = inode.map(String.init) ?? "\(d.path)"
+            var label = inode.map { "socket:[\($0)]" } ?? "\(d.path)"
+            if let local = d.local { label += "\n\(local)" + (d.remote.map { NetworkInventory.isUnset($0) ? "" : " -> \($0)" } ?? "") }
             return Node(id: "socket:" + key, kind: .socket, label: label, inodes: inode.map { [$0] })
         case "file":
-            return Node(id: "file:" + d.path, kind: .file, label: d.path, path: d.path)
+            return Node(id: "file:\(d.path)", kind: .file, label: "\(d.path)", path: d.path)
         default:
-            let id = "other:" + d.path + (inode.map { "#\($0)" } ?? "")
-            return Node(id: id, kind: .other, label: d.path, path: d.path, inodes: inode.map { [$0] })
+            let id = "other:\(d.path)" + (inode.map { "#\($0)" } ?? "")
+            return Node(id: id, kind: .other, label: "\(d.path)", path: d.path, inodes: inode.map { [$0] })
         }
     }
 
@@ -107,7 +109,7 @@ struct DataFlowBuilder {
             merged[e] = m
         }
         var nodes = processNames.keys.sorted().map { pid in
-            Node(id: "pid:\(pid)", kind: .process, label: "\(pid) " + (processNames[pid] ?? []).joined(separator: " -> "), pid: pid)
+            Node(id: "pid:\(pid)", kind: .process, label: "\(pid) " + (processNames[pid] ?? []).map(\.description).joined(separator: " -> "), pid: pid)
         }
         nodes += objects.values.sorted { $0.id < $1.id }
         let edges = merged.map { DataFlowGraph.Edge(from: $0.key.from, to: $0.key.to, bytes: $0.value.bytes, calls: $0.value.calls) }
@@ -119,7 +121,7 @@ struct DataFlowBuilder {
     /// `socketpair` ends, and inet sockets whose addresses mirror each other.
     private func connections() -> [(Int64, Int64, String)] {
         var result = pairs.map { ($0.0, $0.1, "socketpair [\($0.0)] <-> [\($0.1)]") }
-        var byAddresses: [String: [Int64]] = [:]
+        var byAddresses: [GuestText: [Int64]] = [:]
         for (inode, a) in addresses.sorted(by: { $0.key < $1.key }) where !NetworkInventory.isUnset(a.remote) {
             byAddresses[a.local + " " + a.remote, default: []].append(inode)
         }

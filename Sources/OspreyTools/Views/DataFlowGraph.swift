@@ -13,6 +13,8 @@
 /// sockets of a `socketpair`) become one `channel` node when both ends moved data. A call on a
 /// descriptor the trace never showed open (or by a process it never identified) is counted in
 /// `unresolved` and left out.
+import OspreyCore
+
 public struct DataFlowGraph: Sendable, Encodable {
     public enum Kind: String, Sendable, Encodable {
         case process, file, pipe, socket, channel, other
@@ -23,13 +25,24 @@ public struct DataFlowGraph: Sendable, Encodable {
         public var id: String
         public var kind: Kind
         /// `84 sh` for processes; the path, `pipe:[9920]`, or the addresses for the others.
+        /// Guest names in ids and labels are escaped tokens (``TextEscaping/token(_:)``).
         public var label: String
         /// Processes only.
         public var pid: Int?
-        /// Files and other objects named by path.
-        public var path: String?
+        /// Files and other objects named by path: the exact bytes (`path`, or `path_hex`).
+        public var path: GuestText?
         /// Pipes, sockets (one inode) and channels (two).
         public var inodes: [Int64]?
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.encode(id, forKey: "id")
+            try c.encode(kind, forKey: "kind")
+            try c.encode(label, forKey: "label")
+            try c.encodeIfPresent(pid, forKey: "pid")
+            try c.encode(text: path, forKey: "path")
+            try c.encodeIfPresent(inodes, forKey: "inodes")
+        }
     }
 
     public struct Edge: Sendable, Encodable, Equatable {

@@ -1,3 +1,5 @@
+import OspreyCore
+
 /// One platform-independent file operation of the abstract log (the 2015 paper's
 /// `open(name /tmp/a.txt, mode READ|WRITE, handle 0x3)`), made from one system call.
 /// A call that moves data between two handles (`sendfile`, `splice`, `copy_file_range`,
@@ -11,7 +13,7 @@ public struct FileOperation: Sendable, Equatable, Codable {
     public var entry: UInt64
     public var pid: Int?
     public var tid: Int?
-    public var comm: String?
+    public var comm: GuestText?
     public var addressSpace: UInt64
     public var op: String
     public var call: String
@@ -20,7 +22,7 @@ public struct FileOperation: Sendable, Equatable, Codable {
     public var handle: Int?
     /// The handle's name at that moment: the resolved path for files, `pipe#N:read`,
     /// `socket#N`, `anon_inode:[eventfd]`, or `?` when the trace never showed it opened.
-    public var name: String?
+    public var name: GuestText?
     /// `READ`, `WRITE` or `READ|WRITE` (`PATH` for O_PATH), then `CREATE`, `EXCL`, `TRUNCATE`,
     /// `APPEND`, `DIRECTORY`, `TMPFILE` when set; `?` when the flags are not in the trace (openat2).
     public var mode: String?
@@ -30,9 +32,9 @@ public struct FileOperation: Sendable, Equatable, Codable {
     /// The second handle: `dup`'s new handle, `pipe`'s write end, `accept`'s connection,
     /// `socketpair`'s second socket.
     public var target: Int?
-    public var targetName: String?
+    public var targetName: GuestText?
     /// The name `dup2`/`dup3` closed by reusing `target`, when it was open.
-    public var replaces: String?
+    public var replaces: GuestText?
     /// Buffer address; for vectored calls (`readv`...) the iovec array's address.
     public var buffer: UInt64?
     public var length: UInt64?
@@ -52,8 +54,8 @@ public struct FileOperation: Sendable, Equatable, Codable {
     /// (`pipe` and `socketpair` write theirs to memory the trace does not hold).
     public var inferred: Bool?
 
-    public init(seq: UInt64, entry: UInt64, pid: Int? = nil, tid: Int? = nil, comm: String? = nil, addressSpace: UInt64 = 0,
-                op: String, call: String, handle: Int? = nil, name: String? = nil, mode: String? = nil,
+    public init(seq: UInt64, entry: UInt64, pid: Int? = nil, tid: Int? = nil, comm: GuestText? = nil, addressSpace: UInt64 = 0,
+                op: String, call: String, handle: Int? = nil, name: GuestText? = nil, mode: String? = nil,
                 result: Int64? = nil, error: String? = nil) {
         self.seq = seq
         self.entry = entry
@@ -73,10 +75,21 @@ public struct FileOperation: Sendable, Equatable, Codable {
     /// True when the call failed (its result is an error number).
     public var failed: Bool { error != nil }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, TextCodingKey {
         case seq, entry, pid, tid, comm, addressSpace = "as", op, call, handle, name, mode, family, type, target,
              targetName = "target_name", replaces, buffer, length, count, offset, whence, address, protection, result,
              error, inferred
+        case commHex = "comm_hex", nameHex = "name_hex", targetNameHex = "target_name_hex", replacesHex = "replaces_hex"
+
+        var hexKey: CodingKeys? {
+            switch self {
+            case .comm: .commHex
+            case .name: .nameHex
+            case .targetName: .targetNameHex
+            case .replaces: .replacesHex
+            default: nil
+            }
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -85,18 +98,18 @@ public struct FileOperation: Sendable, Equatable, Codable {
         try c.encode(entry, forKey: .entry)
         try c.encodeIfPresent(pid, forKey: .pid)
         try c.encodeIfPresent(tid, forKey: .tid)
-        try c.encodeIfPresent(comm, forKey: .comm)
+        try c.encode(text: comm, forKey: .comm)
         try c.encode(Self.hex(addressSpace), forKey: .addressSpace)
         try c.encode(op, forKey: .op)
         try c.encode(call, forKey: .call)
         try c.encodeIfPresent(handle, forKey: .handle)
-        try c.encodeIfPresent(name, forKey: .name)
+        try c.encode(text: name, forKey: .name)
         try c.encodeIfPresent(mode, forKey: .mode)
         try c.encodeIfPresent(family, forKey: .family)
         try c.encodeIfPresent(type, forKey: .type)
         try c.encodeIfPresent(target, forKey: .target)
-        try c.encodeIfPresent(targetName, forKey: .targetName)
-        try c.encodeIfPresent(replaces, forKey: .replaces)
+        try c.encode(text: targetName, forKey: .targetName)
+        try c.encode(text: replaces, forKey: .replaces)
         try c.encodeIfPresent(buffer.map(Self.hex), forKey: .buffer)
         try c.encodeIfPresent(length, forKey: .length)
         try c.encodeIfPresent(count, forKey: .count)
@@ -122,18 +135,18 @@ public struct FileOperation: Sendable, Equatable, Codable {
         entry = try c.decode(UInt64.self, forKey: .entry)
         pid = try c.decodeIfPresent(Int.self, forKey: .pid)
         tid = try c.decodeIfPresent(Int.self, forKey: .tid)
-        comm = try c.decodeIfPresent(String.self, forKey: .comm)
+        comm = try c.decodeText(.comm)
         addressSpace = try hexField(.addressSpace) ?? 0
         op = try c.decode(String.self, forKey: .op)
         call = try c.decode(String.self, forKey: .call)
         handle = try c.decodeIfPresent(Int.self, forKey: .handle)
-        name = try c.decodeIfPresent(String.self, forKey: .name)
+        name = try c.decodeText(.name)
         mode = try c.decodeIfPresent(String.self, forKey: .mode)
         family = try c.decodeIfPresent(String.self, forKey: .family)
         type = try c.decodeIfPresent(String.self, forKey: .type)
         target = try c.decodeIfPresent(Int.self, forKey: .target)
-        targetName = try c.decodeIfPresent(String.self, forKey: .targetName)
-        replaces = try c.decodeIfPresent(String.self, forKey: .replaces)
+        targetName = try c.decodeText(.targetName)
+        replaces = try c.decodeText(.replaces)
         buffer = try hexField(.buffer)
         length = try c.decodeIfPresent(UInt64.self, forKey: .length)
         count = try c.decodeIfPresent(UInt64.self, forKey: .count)
@@ -162,8 +175,8 @@ public struct FileOperation: Sendable, Equatable, Codable {
     /// `read(handle 0x3 /tmp/sc/list, buffer 0x7ffd12345678, length 0x1000) = 0x9`.
     public var text: String {
         var parts: [String] = []
-        func handlePart(_ h: Int?, _ n: String?) { handlePart("handle", h, n) }
-        func handlePart(_ label: String, _ h: Int?, _ n: String?) {
+        func handlePart(_ h: Int?, _ n: GuestText?) { handlePart("handle", h, n) }
+        func handlePart(_ label: String, _ h: Int?, _ n: GuestText?) {
             guard let h else { return }
             parts.append("\(label) \(Self.handleText(h)) \(n ?? HandleTable.unknownName)")
         }
@@ -229,9 +242,9 @@ public struct FileOperation: Sendable, Equatable, Codable {
     /// not known, the name left out when it is not).
     public var processLabel: String { Self.processLabel(pid: pid, comm: comm, addressSpace: addressSpace) }
 
-    static func processLabel(pid: Int?, comm: String?, addressSpace: UInt64) -> String {
+    static func processLabel(pid: Int?, comm: GuestText?, addressSpace: UInt64) -> String {
         let who = pid.map { "pid \($0)" } ?? "as \(hex(addressSpace))"
-        return "[\(who)\(comm.map { " " + $0 } ?? "")]"
+        return "[\(who)\(comm.map { " \($0)" } ?? "")]"
     }
 
     /// One line of the abstract log: `[pid 95 cat] close(handle 0x3 /tmp/sc/list)`.
@@ -251,25 +264,34 @@ public struct OpenedFile: Sendable, Equatable, Codable {
     }
 
     public var pid: Int?
-    public var comm: String?
+    public var comm: GuestText?
     public var addressSpace: UInt64
-    public var name: String
+    public var name: GuestText
     public var openings: [Opening]
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, TextCodingKey {
         case pid, comm, addressSpace = "as", name, openings
+        case commHex = "comm_hex", nameHex = "name_hex"
+
+        var hexKey: CodingKeys? {
+            switch self {
+            case .comm: .commHex
+            case .name: .nameHex
+            default: nil
+            }
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeIfPresent(pid, forKey: .pid)
-        try c.encodeIfPresent(comm, forKey: .comm)
+        try c.encode(text: comm, forKey: .comm)
         try c.encode(FileOperation.hex(addressSpace), forKey: .addressSpace)
-        try c.encode(name, forKey: .name)
+        try c.encode(text: name, forKey: .name)
         try c.encode(openings, forKey: .openings)
     }
 
-    public init(pid: Int?, comm: String?, addressSpace: UInt64, name: String, openings: [Opening]) {
+    public init(pid: Int?, comm: GuestText?, addressSpace: UInt64, name: GuestText, openings: [Opening]) {
         self.pid = pid
         self.comm = comm
         self.addressSpace = addressSpace
@@ -280,10 +302,13 @@ public struct OpenedFile: Sendable, Equatable, Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         pid = try c.decodeIfPresent(Int.self, forKey: .pid)
-        comm = try c.decodeIfPresent(String.self, forKey: .comm)
+        comm = try c.decodeText(.comm)
         let space = try c.decodeIfPresent(String.self, forKey: .addressSpace) ?? "0x0"
         addressSpace = UInt64(space.dropFirst(2), radix: 16) ?? 0
-        name = try c.decode(String.self, forKey: .name)
+        guard let name = try c.decodeText(.name) else {
+            throw DecodingError.keyNotFound(CodingKeys.name, .init(codingPath: c.codingPath, debugDescription: "no name or name_hex"))
+        }
+        self.name = name
         openings = try c.decode([Opening].self, forKey: .openings)
     }
 

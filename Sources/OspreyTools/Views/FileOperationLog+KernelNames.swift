@@ -1,3 +1,5 @@
+import OspreyCore
+
 extension FileOperationLog {
     /// The operations with the kernel's names (the object monitors' `file` events, as
     /// `/proc/PID/fd` shows them) where the log's own are unknown or relative: a handle the
@@ -13,7 +15,7 @@ extension FileOperationLog {
         guard !trace.objectEvents.isEmpty else { return operations }
         let events = trace.objectEvents.sorted { $0.seq < $1.seq }
         // `file open` events by process and descriptor, and every call's seq by process.
-        var opens: [Int: [Int: [(seq: UInt64, path: String)]]] = [:]
+        var opens: [Int: [Int: [(seq: UInt64, path: GuestText)]]] = [:]
         for e in events where e.type == "file" && e.event == "open" {
             if let fd = e.int("fd"), let path = e.strings["path"] { opens[e.pid, default: [:]][fd, default: []].append((e.seq, path)) }
         }
@@ -31,7 +33,7 @@ extension FileOperationLog {
                 next += 1
             }
             guard let pid = o.pid else { continue }
-            let kernelName: (Int?) -> String? = { handle in handle.flatMap { state.processes[pid]?.files[$0]?.path } }
+            let kernelName: (Int?) -> GuestText? = { handle in handle.flatMap { state.processes[pid]?.files[$0]?.path } }
             var named = o
             if o.op == "open" {
                 if !o.failed, let h = o.handle, needsName(o.name) {
@@ -59,7 +61,7 @@ extension FileOperationLog {
     }
 
     /// A name the kernel's would improve: unknown, or a relative path.
-    static func needsName(_ name: String?) -> Bool {
+    static func needsName(_ name: GuestText?) -> Bool {
         guard let name else { return false }
         if name == HandleTable.unknownName { return true }
         let own = ["/", "pipe#", "socket#", "anon_inode:", "memfd:"]

@@ -39,7 +39,7 @@ public enum FileOperationLog {
         var processes: [String] = []
         var filesOf: [String: [OpenedFile]] = [:]
         for o in operations where o.op == "open" && pathOpenCalls.contains(o.call) {
-            let process = (o.pid.map { "pid \($0)" } ?? "as \(o.addressSpace)") + "\u{0}" + (o.comm ?? "")
+            let process = (o.pid.map { "pid \($0)" } ?? "as \(o.addressSpace)") + "\u{0}" + (o.comm?.quoted ?? "")
             if filesOf[process] == nil {
                 processes.append(process)
                 filesOf[process] = []
@@ -126,7 +126,7 @@ struct FileOperationTracker {
     }
 
     var tables: [ProcessKey: SharedTable] = [:]
-    var workingDirectories: [ProcessKey: String] = [:]
+    var workingDirectories: [ProcessKey: GuestText] = [:]
     /// The process that made each fork-family call, by entry: the child's side of the call
     /// carries the same entry.
     var forkers: [UInt64: ProcessKey] = [:]
@@ -162,16 +162,20 @@ struct FileOperationTracker {
 
     /// `path` made absolute against `directory` (`.`, empty components and `..` resolved by
     /// name).
-    static func join(_ directory: String, _ path: String) -> String {
-        var components = directory.split(separator: "/").map(String.init)
-        for c in path.split(separator: "/", omittingEmptySubsequences: true) {
-            switch c {
-            case ".": continue
-            case "..": if !components.isEmpty { components.removeLast() }
-            default: components.append(String(c))
+    static func join(_ directory: GuestText, _ path: GuestText) -> GuestText {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        var components = directory.bytes.split(separator: slash)
+        for c in path.bytes.split(separator: slash, omittingEmptySubsequences: true) {
+            if c.elementsEqual([dot]) { continue }
+            if c.elementsEqual([dot, dot]) {
+                if !components.isEmpty { components.removeLast() }
+                continue
             }
+            components.append(c)
         }
-        return "/" + components.joined(separator: "/")
+        var bytes: [UInt8] = []
+        for c in components { bytes.append(slash); bytes += c }
+        return GuestText(bytes: bytes.isEmpty ? [slash] : bytes)
     }
 
     mutating func process(_ s: TraceSyscall) -> [FileOperation] {
@@ -222,7 +226,7 @@ struct FileOperationTracker {
                           op: op, call: call, handle: handle, name: handle.map { t.table.name(of: $0) }, result: s.result,
                           error: error)
         }
-        func resolve(_ path: String?, directory: Int) -> String {
+        func resolve(_ path: GuestText?, directory: Int) -> GuestText {
             guard let path else { return HandleTable.unknownName }
             if path.hasPrefix("/") { return path }
             if directory == Self.atFDCWD {
@@ -242,7 +246,7 @@ struct FileOperationTracker {
             }
             return [r, w]
         }
-        func created(_ name: String, closeOnExec: Bool) -> [FileOperation] {
+        func created(_ name: GuestText, closeOnExec: Bool) -> [FileOperation] {
             var o = make("open")
             o.name = name
             if let h = resultHandle {
@@ -253,7 +257,7 @@ struct FileOperationTracker {
         }
         /// Two handles the kernel wrote to `int[2]` at argument `slot`: read from the trace's
         /// `decoded` field, else worked out by the lowest-free rule (`inferred`).
-        func pair(_ op: String, slot: Int, _ makeNames: () -> (String, String), closeOnExec: Bool) -> FileOperation {
+        func pair(_ op: String, slot: Int, _ makeNames: () -> (GuestText, GuestText), closeOnExec: Bool) -> FileOperation {
             var o = make(op)
             if succeeded {
                 let names = makeNames()
@@ -405,7 +409,7 @@ struct FileOperationTracker {
         case "pipe", "pipe2":
             return [pair("pipe", slot: 0, {
                 pipes += 1
-                return ("pipe#\(pipes):read", "pipe#\(pipes):write")
+                return (GuestText("pipe#\(pipes):read"), GuestText("pipe#\(pipes):write"))
             }, closeOnExec: call == "pipe2" && arg(1) & cloexec != 0)]
         case "socket", "socketpair":
             var o: FileOperation
@@ -413,14 +417,14 @@ struct FileOperationTracker {
                 o = make("socket")
                 if let h = resultHandle {
                     sockets += 1
-                    t.table.allocated(h, name: "socket#\(sockets)", closeOnExec: arg(1) & FileOperationLog.sockCloexec != 0)
+                    t.table.allocated(h, name: GuestText("socket#\(sockets)"), closeOnExec: arg(1) & FileOperationLog.sockCloexec != 0)
                     o.handle = h
-                    o.name = "socket#\(sockets)"
+                    o.name = GuestText("socket#\(sockets)")
                 }
             } else {
                 o = pair("socket", slot: 3, {
                     sockets += 2
-                    return ("socket#\(sockets - 1)", "socket#\(sockets)")
+                    return (GuestText("socket#\(sockets - 1)"), GuestText("socket#\(sockets)"))
                 }, closeOnExec: arg(1) & FileOperationLog.sockCloexec != 0)
             }
             o.family = FileOperationLog.families[arg(0)] ?? String(arg(0))
@@ -431,10 +435,10 @@ struct FileOperationTracker {
             if let h = resultHandle {
                 t.table.noteInUse(fd(0))
                 sockets += 1
-                t.table.allocated(h, name: "socket#\(sockets)",
+                t.table.allocated(h, name: GuestText("socket#\(sockets)"),
                                   closeOnExec: call == "accept4" && arg(3) & FileOperationLog.sockCloexec != 0)
                 o.target = h
-                o.targetName = "socket#\(sockets)"
+                o.targetName = GuestText("socket#\(sockets)")
             }
             return [o]
 

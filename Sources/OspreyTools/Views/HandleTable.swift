@@ -1,3 +1,5 @@
+import OspreyCore
+
 /// One process's open handles (file descriptors) as a trace shows them: the name each was
 /// opened with and whether it closes on `execve`.
 ///
@@ -9,17 +11,17 @@
 /// for the calls whose new numbers the trace does not hold (`pipe`, `socketpair`).
 public struct HandleTable: Sendable, Equatable {
     public struct Handle: Sendable, Equatable {
-        public var name: String
+        public var name: GuestText
         public var closeOnExec: Bool
 
-        public init(name: String, closeOnExec: Bool) {
+        public init(name: GuestText, closeOnExec: Bool) {
             self.name = name
             self.closeOnExec = closeOnExec
         }
     }
 
     /// The name of a handle the trace never showed being opened.
-    public static let unknownName = "?"
+    public static let unknownName: GuestText = "?"
 
     /// Gaps wider than this are not filled with `?` entries (a number from `F_DUPFD` far above
     /// the rest says nothing useful about the numbers in between).
@@ -32,10 +34,10 @@ public struct HandleTable: Sendable, Equatable {
     public subscript(_ handle: Int) -> Handle? { handles[handle] }
 
     /// The handle's name, `?` when the table does not know it.
-    public func name(of handle: Int) -> String { handles[handle]?.name ?? Self.unknownName }
+    public func name(of handle: Int) -> GuestText { handles[handle]?.name ?? Self.unknownName }
 
     /// `handle` now refers to a new open object called `name` (replacing whatever it held).
-    public mutating func open(_ handle: Int, name: String, closeOnExec: Bool) {
+    public mutating func open(_ handle: Int, name: GuestText, closeOnExec: Bool) {
         guard handle >= 0 else { return }
         handles[handle] = Handle(name: name, closeOnExec: closeOnExec)
     }
@@ -43,7 +45,7 @@ public struct HandleTable: Sendable, Equatable {
     /// `handle` was returned by a call that takes the lowest free number at or above `minimum`
     /// (open, socket, dup, F_DUPFD...): it is recorded, and every number in
     /// `minimum..<handle` the table does not know is recorded as open with name `?`.
-    public mutating func allocated(_ handle: Int, name: String, closeOnExec: Bool, minimum: Int = 0) {
+    public mutating func allocated(_ handle: Int, name: GuestText, closeOnExec: Bool, minimum: Int = 0) {
         guard handle >= 0 else { return }
         let low = max(0, minimum)
         if handle > low && handle - low <= Self.largestGapFilled {

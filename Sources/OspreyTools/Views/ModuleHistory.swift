@@ -1,3 +1,5 @@
+import OspreyCore
+
 /// `osprey modules`: per process, the executables and shared libraries it mapped (the `module`
 /// events), with their base addresses and the events that loaded and unloaded them.
 ///
@@ -7,45 +9,39 @@
 public struct ModuleHistory: Sendable {
     /// One module of one process.
     public struct Module: Sendable, Encodable, Equatable {
-        public var path: String
+        public var path: GuestText
         /// The lowest address it is mapped at, when the event said.
         public var base: UInt64?
         public var loadSeq: UInt64?
         public var unloadSeq: UInt64?
 
-        enum CodingKeys: String, CodingKey {
-            case path, base, loadSeq = "load_seq", unloadSeq = "unload_seq"
-        }
-
         public func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(path, forKey: .path)
-            try c.encode(base.map(hexAddress), forKey: .base)
-            try c.encode(loadSeq, forKey: .loadSeq)
-            try c.encode(unloadSeq, forKey: .unloadSeq)
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.encode(text: path, forKey: "path")
+            try c.encode(base.map(hexAddress), forKey: "base")
+            try c.encode(loadSeq, forKey: "load_seq")
+            try c.encode(unloadSeq, forKey: "unload_seq")
         }
     }
 
     /// One process and its modules, in the order they were loaded.
     public struct Process: Sendable, Encodable, Equatable {
         public var pid: Int
-        public var comm: String
-        public var cmdline: String?
+        public var comm: GuestText
+        /// argv, when the trace had it.
+        public var argv: [GuestText]?
         /// The exit event's sequence number, when the process exited.
         public var exitSeq: UInt64?
         public var modules: [Module]
 
-        enum CodingKeys: String, CodingKey {
-            case pid, comm, cmdline, exitSeq = "exit_seq", modules
-        }
-
         public func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(pid, forKey: .pid)
-            try c.encode(comm, forKey: .comm)
-            try c.encode(cmdline, forKey: .cmdline)
-            try c.encode(exitSeq, forKey: .exitSeq)
-            try c.encode(modules, forKey: .modules)
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.encode(pid, forKey: "pid")
+            try c.encode(text: comm, forKey: "comm")
+            try c.encode(text: argv.map { GuestText.joined($0) }, forKey: "cmdline", nullWhenAbsent: true)
+            if let argv { try c.encode(texts: argv, forKey: "argv") }
+            try c.encode(exitSeq, forKey: "exit_seq")
+            try c.encode(modules, forKey: "modules")
         }
     }
 
@@ -88,7 +84,7 @@ public struct ModuleHistory: Sendable {
     private mutating func names(of i: Int, from state: SystemState) {
         guard let p = state.processes[processes[i].pid] else { return }
         processes[i].comm = p.comm
-        processes[i].cmdline = p.commandLine.map { $0.joined(separator: " ") }
+        processes[i].argv = p.commandLine
     }
 
     /// Text: a heading per process, one module a line.
@@ -99,12 +95,12 @@ public struct ModuleHistory: Sendable {
     public func render() -> String {
         var text = ""
         for p in processes {
-            text += "pid \(p.pid) \(p.cmdline ?? "[\(p.comm)]")"
+            text += "pid \(p.pid) " + (p.argv.map { GuestText.shownCommand($0) } ?? "[\(p.comm)]")
             if let seq = p.exitSeq { text += "  (exited at seq \(seq))" }
             text += "\n"
             for m in p.modules {
                 let base = m.base.map(hexAddress) ?? "?"
-                var line = TraceSummary.pad("  " + TraceSummary.pad(base, 16) + " " + m.path, 70)
+                var line = TraceSummary.pad("  " + TraceSummary.pad(base, 16) + " \(m.path)", 70)
                 line += m.loadSeq.map { " loaded at seq \($0)" } ?? " loaded before the trace saw it"
                 if let u = m.unloadSeq { line += ", unloaded at seq \(u)" }
                 text += line + "\n"

@@ -1,3 +1,5 @@
+import OspreyCore
+
 extension NetworkInventory {
     /// Three sections: sockets (each with its holders and events), pipes, and the inet
     /// sockets alive at the end in `/proc/net/tcp`'s spirit.
@@ -16,16 +18,16 @@ extension NetworkInventory {
         if sockets.isEmpty { text += "  (none)\n" }
         for s in sockets {
             text += "  socket:[\(s.inode)] \(s.protocolName)"
-            if let local = s.local { text += " " + local }
-            if let remote = s.remote, !Self.isUnset(remote) { text += " -> " + remote }
+            if let local = s.local { text += " \(local)" }
+            if let remote = s.remote, !Self.isUnset(remote) { text += " -> \(remote)" }
             if let peer = s.peer { text += " paired with socket:[\(peer)]" }
             text += "  " + s.state + "\n"
             if !s.holders.isEmpty { text += "    held by " + s.holders.map(\.text).joined(separator: ", ") + "\n" }
             for e in s.events {
                 var line = "    seq \(e.seq)  \(e.event)  \(e.pid) \(e.comm)"
                 if let fd = e.fd { line += " fd \(fd)" }
-                if let local = e.local { line += "  " + local }
-                if let remote = e.remote, !Self.isUnset(remote) { line += " -> " + remote }
+                if let local = e.local { line += "  \(local)" }
+                if let remote = e.remote, !Self.isUnset(remote) { line += " -> \(remote)" }
                 text += line + "\n"
             }
         }
@@ -34,7 +36,7 @@ extension NetworkInventory {
         for p in pipes {
             text += "  pipe:[\(p.inode)]"
             if let creator = p.creator, let seq = p.seq {
-                text += " created by \(creator) \(p.creatorComm ?? "?") at seq \(seq)"
+                text += " created by \(creator) \(p.creatorComm.map(\.description) ?? "?") at seq \(seq)"
                 text += " (read fd \(p.readFD.map(String.init) ?? "?"), write fd \(p.writeFD.map(String.init) ?? "?"))"
             } else {
                 text += " (created before the trace saw it)"
@@ -48,7 +50,7 @@ extension NetworkInventory {
         } else {
             text += "  " + "proto".padded(6) + " " + "local".padded(22) + " " + "remote".padded(22) + " " + "state".padded(12) + " " + "inode".padded(8) + " process\n"
             for a in alive {
-                text += "  " + a.protocolName.padded(6) + " " + (a.local ?? "?").padded(22) + " " + (a.remote ?? "?").padded(22) + " "
+                text += "  " + a.protocolName.padded(6) + " " + (a.local.map(\.description) ?? "?").padded(22) + " " + (a.remote.map(\.description) ?? "?").padded(22) + " "
                 text += a.state.padded(12) + " " + String(a.inode).padded(8) + " " + a.holders.map(\.text).joined(separator: ", ") + "\n"
             }
         }
@@ -56,7 +58,7 @@ extension NetworkInventory {
     }
 
     /// `0.0.0.0:0`: a remote address that says "not connected".
-    static func isUnset(_ address: String) -> Bool { address == "0.0.0.0:0" || address == "[::]:0" || address.isEmpty }
+    static func isUnset(_ address: GuestText) -> Bool { address == "0.0.0.0:0" || address == "[::]:0" || address.isEmpty }
 }
 
 extension NetworkInventory.Holder {

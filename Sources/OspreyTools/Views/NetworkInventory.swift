@@ -1,3 +1,5 @@
+import OspreyCore
+
 /// `osprey net`: the sockets and pipes of a trace, from the object monitors' events.
 ///
 /// Sockets are identified by inode. Each lists the processes and descriptors that held it
@@ -10,10 +12,18 @@ public struct NetworkInventory: Sendable {
     /// A process's descriptor on a socket or pipe.
     public struct Holder: Sendable, Encodable, Equatable, Hashable {
         public var pid: Int
-        public var comm: String
+        public var comm: GuestText
         public var fd: Int
         /// For pipes: `read`, `write` or `read-write` (from the open flags); nil for sockets.
         public var end: String?
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.encode(pid, forKey: "pid")
+            try c.encode(text: comm, forKey: "comm")
+            try c.encode(fd, forKey: "fd")
+            try c.encodeIfPresent(end, forKey: "end")
+        }
     }
 
     /// One socket event.
@@ -21,10 +31,21 @@ public struct NetworkInventory: Sendable {
         public var seq: UInt64
         public var event: String
         public var pid: Int
-        public var comm: String
+        public var comm: GuestText
         public var fd: Int?
-        public var local: String?
-        public var remote: String?
+        public var local: GuestText?
+        public var remote: GuestText?
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.encode(seq, forKey: "seq")
+            try c.encode(event, forKey: "event")
+            try c.encode(pid, forKey: "pid")
+            try c.encode(text: comm, forKey: "comm")
+            try c.encodeIfPresent(fd, forKey: "fd")
+            try c.encode(text: local, forKey: "local")
+            try c.encode(text: remote, forKey: "remote")
+        }
     }
 
     public struct Socket: Sendable, Encodable, Equatable {
@@ -33,8 +54,8 @@ public struct NetworkInventory: Sendable {
         public var family: Int?
         /// 1 stream, 2 datagram, 3 raw... (from the create event).
         public var socketType: Int?
-        public var local: String?
-        public var remote: String?
+        public var local: GuestText?
+        public var remote: GuestText?
         /// The other end of a `socketpair`.
         public var peer: Int64?
         public var holders: [Holder] = []
@@ -75,22 +96,18 @@ public struct NetworkInventory: Sendable {
             return s
         }
 
-        enum CodingKeys: String, CodingKey {
-            case inode, family, protocolName = "protocol", socketType = "socket_type", local, remote, peer, state, holders, events
-        }
-
         public func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(inode, forKey: .inode)
-            try c.encode(family, forKey: .family)
-            try c.encode(socketType, forKey: .socketType)
-            try c.encode(protocolName, forKey: .protocolName)
-            try c.encode(local, forKey: .local)
-            try c.encode(remote, forKey: .remote)
-            try c.encodeIfPresent(peer, forKey: .peer)
-            try c.encode(state, forKey: .state)
-            try c.encode(holders, forKey: .holders)
-            try c.encode(events, forKey: .events)
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.encode(inode, forKey: "inode")
+            try c.encode(family, forKey: "family")
+            try c.encode(socketType, forKey: "socket_type")
+            try c.encode(protocolName, forKey: "protocol")
+            try c.encode(text: local, forKey: "local", nullWhenAbsent: true)
+            try c.encode(text: remote, forKey: "remote", nullWhenAbsent: true)
+            try c.encodeIfPresent(peer, forKey: "peer")
+            try c.encode(state, forKey: "state")
+            try c.encode(holders, forKey: "holders")
+            try c.encode(events, forKey: "events")
         }
     }
 
@@ -100,38 +117,40 @@ public struct NetworkInventory: Sendable {
         /// began only shows through its holders).
         public var seq: UInt64?
         public var creator: Int?
-        public var creatorComm: String?
+        public var creatorComm: GuestText?
         public var readFD: Int?
         public var writeFD: Int?
         public var holders: [Holder] = []
 
-        enum CodingKeys: String, CodingKey {
-            case inode, seq, creator, creatorComm = "creator_comm", readFD = "read_fd", writeFD = "write_fd", holders
-        }
-
         public func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(inode, forKey: .inode)
-            try c.encode(seq, forKey: .seq)  // null: created before the trace saw it
-            try c.encode(creator, forKey: .creator)
-            try c.encode(creatorComm, forKey: .creatorComm)
-            try c.encode(readFD, forKey: .readFD)
-            try c.encode(writeFD, forKey: .writeFD)
-            try c.encode(holders, forKey: .holders)
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.encode(inode, forKey: "inode")
+            try c.encode(seq, forKey: "seq")  // null: created before the trace saw it
+            try c.encode(creator, forKey: "creator")
+            try c.encode(text: creatorComm, forKey: "creator_comm", nullWhenAbsent: true)
+            try c.encode(readFD, forKey: "read_fd")
+            try c.encode(writeFD, forKey: "write_fd")
+            try c.encode(holders, forKey: "holders")
         }
     }
 
     /// An inet socket open at the end.
     public struct Endpoint: Sendable, Encodable, Equatable {
         public var protocolName: String
-        public var local: String?
-        public var remote: String?
+        public var local: GuestText?
+        public var remote: GuestText?
         public var state: String
         public var inode: Int64
         public var holders: [Holder]
 
-        enum CodingKeys: String, CodingKey {
-            case protocolName = "protocol", local, remote, state, inode, holders
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.encode(protocolName, forKey: "protocol")
+            try c.encode(text: local, forKey: "local")
+            try c.encode(text: remote, forKey: "remote")
+            try c.encode(state, forKey: "state")
+            try c.encode(inode, forKey: "inode")
+            try c.encode(holders, forKey: "holders")
         }
     }
 
@@ -169,8 +188,8 @@ public struct NetworkInventory: Sendable {
                     pipes[inode] = p
                 }
             case "socket" where e.event == "pair":
-                let inodes = (e.lists["inodes"] ?? []).map { Int64($0) }
-                let fds = (e.lists["fds"] ?? []).map { Int($0) }
+                let inodes = (e.lists["inodes"] ?? []).map { $0.utf8String.flatMap { Int64($0) } }
+                let fds = (e.lists["fds"] ?? []).map { $0.utf8String.flatMap { Int($0) } }
                 for (k, inode) in inodes.enumerated() {
                     guard let inode else { continue }
                     var s = socket(inode)
@@ -228,9 +247,13 @@ public struct NetworkInventory: Sendable {
     }
 
     /// The inode in a `/proc/PID/fd` link name: 9920 for `pipe:[9920]`.
-    static func inode(in path: String?) -> Int64? {
-        guard let path, let open = path.firstIndex(of: "["), path.hasSuffix("]") else { return nil }
-        return Int64(path[path.index(after: open)..<path.index(before: path.endIndex)])
+    static func inode(in path: GuestText?) -> Int64? {
+        guard let bytes = path?.bytes, let open = bytes.firstIndex(of: UInt8(ascii: "[")), bytes.last == UInt8(ascii: "]"),
+              open + 1 < bytes.count - 1
+        else { return nil }
+        let digits = bytes[(open + 1)..<(bytes.count - 1)]
+        guard digits.count <= 19, digits.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+        return Int64(String(decoding: digits, as: UTF8.self))
     }
 
     /// The end of a pipe a descriptor's open flags (`O_ACCMODE`) give.

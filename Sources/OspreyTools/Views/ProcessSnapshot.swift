@@ -1,3 +1,5 @@
+import OspreyCore
+
 /// `osprey ps --json`: the processes at one point of a trace, in a fixed shape:
 ///
 ///     {"seq": 1234, "processes": [
@@ -25,10 +27,10 @@ public struct ProcessSnapshot: Sendable, Encodable, Equatable {
     public struct Entry: Sendable, Encodable, Equatable {
         public var pid: Int
         public var ppid: Int
-        public var comm: String
-        /// argv joined by spaces.
-        public var cmdline: String?
-        public var exe: String?
+        public var comm: GuestText
+        /// argv, when known (JSON: `cmdline`, argv joined by spaces, and `argv`).
+        public var argv: [GuestText]?
+        public var exe: GuestText?
         public var state: String
         public var uid: Int?
         public var kernelThread: Bool
@@ -43,7 +45,7 @@ public struct ProcessSnapshot: Sendable, Encodable, Equatable {
             pid = p.pid
             ppid = p.ppid
             comm = p.comm
-            cmdline = p.commandLine.map { $0.joined(separator: " ") }
+            argv = p.commandLine
             exe = p.executable
             state = p.state
             uid = p.uid
@@ -57,34 +59,36 @@ public struct ProcessSnapshot: Sendable, Encodable, Equatable {
             exitSignal = p.exit?.signal
         }
 
-        enum CodingKeys: String, CodingKey {
-            case pid, ppid, tgid, comm, cmdline, exe, state, uid, fds, maps, threads
-            case kernelThread = "kernel_thread", exitCode = "exit_code", exitSignal = "exit_signal"
-        }
-
         public func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(pid, forKey: .pid)
-            try c.encode(ppid, forKey: .ppid)
-            try c.encode(pid, forKey: .tgid)
-            try c.encode(comm, forKey: .comm)
-            try c.encode(cmdline, forKey: .cmdline)  // null when unknown
-            try c.encode(exe, forKey: .exe)
-            try c.encode(state, forKey: .state)
-            try c.encode(uid, forKey: .uid)
-            try c.encode(kernelThread, forKey: .kernelThread)
-            try c.encode(threads, forKey: .threads)
-            try c.encode(fds, forKey: .fds)
-            try c.encode(maps, forKey: .maps)
-            try c.encodeIfPresent(exitCode, forKey: .exitCode)
-            try c.encodeIfPresent(exitSignal, forKey: .exitSignal)
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.encode(pid, forKey: "pid")
+            try c.encode(ppid, forKey: "ppid")
+            try c.encode(pid, forKey: "tgid")
+            try c.encode(text: comm, forKey: "comm")
+            try c.encode(text: argv.map { GuestText.joined($0) }, forKey: "cmdline", nullWhenAbsent: true)
+            if let argv { try c.encode(texts: argv, forKey: "argv") }
+            try c.encode(text: exe, forKey: "exe", nullWhenAbsent: true)
+            try c.encode(state, forKey: "state")
+            try c.encode(uid, forKey: "uid")
+            try c.encode(kernelThread, forKey: "kernel_thread")
+            try c.encode(threads, forKey: "threads")
+            try c.encode(fds, forKey: "fds")
+            try c.encode(maps, forKey: "maps")
+            try c.encodeIfPresent(exitCode, forKey: "exit_code")
+            try c.encodeIfPresent(exitSignal, forKey: "exit_signal")
         }
     }
 
     /// An open descriptor.
     public struct Descriptor: Sendable, Encodable, Equatable {
         public var fd: Int
-        public var path: String
+        public var path: GuestText
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.encode(fd, forKey: "fd")
+            try c.encode(text: path, forKey: "path")
+        }
     }
 
     /// A memory region; addresses and offset as `0x` hex strings.
@@ -93,7 +97,16 @@ public struct ProcessSnapshot: Sendable, Encodable, Equatable {
         public var end: String
         public var perms: String
         public var offset: String
-        public var path: String
+        public var path: GuestText
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.encode(start, forKey: "start")
+            try c.encode(end, forKey: "end")
+            try c.encode(perms, forKey: "perms")
+            try c.encode(offset, forKey: "offset")
+            try c.encode(text: path, forKey: "path")
+        }
     }
 }
 

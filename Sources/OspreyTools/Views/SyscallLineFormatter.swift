@@ -82,7 +82,7 @@ struct FormattedCall {
         let value = raw(i)
         switch kind {
         case .path, .string:
-            if let string = s.strings[i] { return StraceRender.pathString(Array(string.utf8)) }
+            if let string = s.strings[i] { return StraceRender.pathString(string.bytes) }
             return pointer(i)
         case .fd, .signed, .pid: return String(int(i))
         case .dirfd: return int(i) == -100 ? "AT_FDCWD" : String(int(i))

@@ -1,9 +1,15 @@
+import OspreyCore
+
 /// Counts per system call and per process: the demo's readable summary.
 public struct TraceSummary: Sendable {
     public struct ProcessRow: Sendable, Equatable {
         public var pid: Int?
-        public var comm: String
+        /// The names the process had, in order (`sh`, then `cat` after an exec).
+        public var names: [GuestText]
         public var calls: Int
+
+        /// `sh -> cat`, each name escaped; `?` when none is known.
+        public var comm: String { names.isEmpty ? "?" : names.map(\.description).joined(separator: " -> ") }
     }
 
     public var total = 0
@@ -28,14 +34,13 @@ public struct TraceSummary: Sendable {
             names[s.displayName] = n
             // One row per pid (one per name while the pid is unknown); the names a process
             // had, in order: `sh -> cat` after an exec.
-            let key = s.pid.map(String.init) ?? "?/\(s.comm ?? "?")"
+            let key = s.pid.map(String.init) ?? "?/\(s.comm?.quoted ?? "?")"
             if processes[key] == nil {
-                processes[key] = ProcessRow(pid: s.pid, comm: s.comm ?? "?", calls: 0)
+                processes[key] = ProcessRow(pid: s.pid, names: [], calls: 0)
             }
             processes[key]!.calls += 1
-            if let comm = s.comm, !processes[key]!.comm.hasSuffix(comm) {
-                let old = processes[key]!.comm
-                processes[key]!.comm = old == "?" ? comm : old + " -> " + comm
+            if let comm = s.comm, processes[key]!.names.last != comm {
+                processes[key]!.names.append(comm)
             }
         }
         byName = names.map { ($0.key, $0.value.0, $0.value.1) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }
@@ -62,7 +67,7 @@ public struct TraceSummary: Sendable {
         if !unfinished.isEmpty {
             out += "\nCalls still in flight when the run ended:\n"
             for s in unfinished {
-                out += "  \(s.displayName) (pid \(s.pid.map(String.init) ?? "?"), \(s.comm ?? "?"))\n"
+                out += "  \(s.displayName) (pid \(s.pid.map(String.init) ?? "?"), \(s.comm.map(\.description) ?? "?"))\n"
             }
         }
         return out

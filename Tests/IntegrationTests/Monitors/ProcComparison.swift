@@ -1,4 +1,5 @@
 import Foundation
+import OspreyCore
 import OspreyTools
 
 /// Osprey's state at a mark against the guest's /proc snapshot of the same moment.
@@ -38,13 +39,14 @@ struct ProcComparison {
             counts.processes += 1
             // /proc names kernel threads beyond the 15-byte comm: the kthread's full name
             // (rcu_tasks_kthread) and a worker's current workqueue (kworker/0:1-events).
-            let sameName = o.comm == g.comm || (g.maps.isEmpty && o.comm.count == 15 && g.comm.hasPrefix(o.comm))
-                || (g.maps.isEmpty && g.comm.hasPrefix(o.comm + "-") && o.comm.hasPrefix("kworker/"))
+            let comm = o.comm.lossyString
+            let sameName = comm == g.comm || (g.maps.isEmpty && o.comm.count == 15 && g.comm.hasPrefix(comm))
+                || (g.maps.isEmpty && g.comm.hasPrefix(comm + "-") && comm.hasPrefix("kworker/"))
             if !sameName { mismatches.append("pid \(pid): comm \(o.comm) vs /proc \(g.comm)") }
             if o.ppid != g.ppid { mismatches.append("pid \(pid) \(g.comm): ppid \(o.ppid) vs /proc \(g.ppid)") }
             guard !g.maps.isEmpty else { continue }  // a kernel thread: no memory, descriptors or argv
             counts.userProcesses += 1
-            if (o.commandLine ?? []) != g.commandLine {
+            if (o.commandLine ?? []).map(\.lossyString) != g.commandLine {
                 mismatches.append("pid \(pid) \(g.comm): cmdline \(o.commandLine ?? []) vs /proc \(g.commandLine)")
             }
             compareDescriptors(pid: pid, guest: g, osprey: o)
@@ -56,8 +58,8 @@ struct ProcComparison {
                 mismatches.append("tcp socket \(s.inode) \(s.local) -> \(s.remote): no descriptor in Osprey's view")
                 continue
             }
-            if d.local != s.local || d.remote != s.remote {
-                mismatches.append("tcp socket \(s.inode): \(d.local ?? "?") -> \(d.remote ?? "?") vs /proc \(s.local) -> \(s.remote)")
+            if d.local?.lossyString != s.local || d.remote?.lossyString != s.remote {
+                mismatches.append("tcp socket \(s.inode): \(d.local?.lossyString ?? "?") -> \(d.remote?.lossyString ?? "?") vs /proc \(s.local) -> \(s.remote)")
             }
         }
         for s in guest.unix where s.inode != 0 {
@@ -105,7 +107,7 @@ struct ProcComparison {
     mutating func compareDescriptors(pid: Int, guest g: ProcSnapshot.Process, osprey o: SystemState.Process) {
         for fd in Set(g.fds.keys).union(o.files.keys).sorted() {
             counts.descriptors += 1
-            let theirs = g.fds[fd], ours = o.files[fd]?.path
+            let theirs = g.fds[fd], ours = o.files[fd]?.path.lossyString
             if theirs != ours { mismatches.append("pid \(pid) \(g.comm) fd \(fd): \(ours ?? "none") vs /proc \(theirs ?? "none")") }
         }
     }
@@ -114,7 +116,7 @@ struct ProcComparison {
         // The x86-64 vsyscall page is a fixed gate area /proc appends, not a region of the mm.
         let theirs = g.maps.filter { $0.path != "[vsyscall]" }
         let ours = o.regions.values.sorted { $0.start < $1.start }.map {
-            ProcSnapshot.Region(start: $0.start, end: $0.end, perms: $0.perms, offset: $0.offset, inode: $0.inode ?? 0, path: $0.path)
+            ProcSnapshot.Region(start: $0.start, end: $0.end, perms: $0.perms, offset: $0.offset, inode: $0.inode ?? 0, path: $0.path.lossyString)
         }
         counts.regions += theirs.count
         if ours != theirs {

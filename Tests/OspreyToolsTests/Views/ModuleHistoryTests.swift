@@ -1,4 +1,5 @@
 import Foundation
+import OspreyCore
 import Testing
 @testable import OspreyTools
 
@@ -20,7 +21,7 @@ struct ModuleHistoryTests {
         #expect(history.processes.map(\.pid) == [119, 120])
         let p = history.processes[0]
         #expect(p.comm == "pigz")
-        #expect(p.cmdline == "pigz -k random.bin")
+        #expect(p.argv == ["pigz", "-k", "random.bin"])
         #expect(p.exitSeq == exit)
         #expect(p.modules.map(\.path) == ["/bin/busybox", "/usr/bin/pigz", "/lib/libz.so.1"])
         #expect(p.modules[0].loadSeq == busybox && p.modules[0].unloadSeq == unload)
@@ -33,7 +34,8 @@ struct ModuleHistoryTests {
         #expect(text.contains("loaded at seq \(busybox), unloaded at seq \(unload)\n"))
 
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(history.processes)) as! [[String: Any]]
-        #expect(Set(json[0].keys) == ["pid", "comm", "cmdline", "exit_seq", "modules"])
+        #expect(Set(json[0].keys) == ["pid", "comm", "cmdline", "argv", "exit_seq", "modules"])
+        #expect(json[0]["argv"] as? [String] == ["pigz", "-k", "random.bin"])
         let module = (json[0]["modules"] as! [[String: Any]])[1]
         #expect(module["base"] as? String == "0x55740fbae000")
         #expect(module["unload_seq"] is NSNull)
@@ -48,7 +50,7 @@ struct ModuleHistoryTests {
         s.start(50, ppid: 1, argv: ["second"])
         s.event("module", "load", pid: 50, strings: ["path": "/bin/b", "base": "0x2000"])
         let history = ModuleHistory(events: s.events)
-        #expect(history.processes.map(\.cmdline) == ["first", "second"])
+        #expect(history.processes.map(\.argv) == [["first"], ["second"]])
         #expect(history.processes.map { $0.modules.map(\.path) } == [["/bin/a"], ["/bin/b"]])
         #expect(history.processes[1].exitSeq == nil)
     }
@@ -63,7 +65,7 @@ struct ModuleHistoryTests {
         let history = ModuleHistory(events: s.events)
         let p = try #require(history.processes.first)
         #expect(history.processes.count == 1)
-        #expect(p.comm == "ghost" && p.cmdline == nil)
+        #expect(p.comm == "ghost" && p.argv == nil)
         #expect(p.modules.map(\.path) == ["/lib/x.so", "/lib/y.so"])
         #expect(p.modules[0].loadSeq == nil && p.modules[0].unloadSeq == orphan)
         #expect(p.modules[1].base == nil)

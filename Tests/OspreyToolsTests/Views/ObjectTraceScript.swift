@@ -18,10 +18,10 @@ struct ObjectTraceScript {
     mutating func event(_ type: String, _ event: String, pid: Int, tid: Int? = nil, comm: String = "sh",
                         strings: [String: String] = [:], integers: [String: Int64] = [:],
                         lists: [String: [String]] = [:], flags: [String: Bool] = [:]) -> UInt64 {
-        var e = TraceObjectEvent(type: type, event: event, seq: nextSeq(), pid: pid, tid: tid, comm: comm)
-        e.strings = strings
+        var e = TraceObjectEvent(type: type, event: event, seq: nextSeq(), pid: pid, tid: tid, comm: GuestText(comm))
+        e.strings = strings.mapValues { GuestText($0) }
         e.integers = integers
-        e.lists = lists
+        e.lists = lists.mapValues { $0.map { GuestText($0) } }
         e.flags = flags
         events.append(e)
         return e.seq
@@ -92,7 +92,7 @@ struct ObjectTraceScript {
         let s = nextSeq()
         calls.append(TraceSyscall(
             seq: s, entry: s, vcpu: 0, abi: "x86_64", addressSpace: 0x1000, stackPointer: 0x7ff0, pc: 0x401000,
-            pid: pid, tid: pid, comm: comm, number: 0, name: name, args: args, strings: strings, result: result, end: end))
+            pid: pid, tid: pid, comm: comm.map { GuestText($0) }, number: 0, name: name, args: args, strings: strings.mapValues { GuestText($0) }, result: result, end: end))
         return s
     }
 }

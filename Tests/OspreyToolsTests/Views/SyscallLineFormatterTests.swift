@@ -10,7 +10,7 @@ struct SyscallLineFormatterTests {
               entry: [Int: CapturedValue] = [:], exit: [Int: CapturedValue] = [:], frame: CapturedValue? = nil,
               result: Int64?, end: String = "returned") -> String {
         var s = TraceSyscall(seq: 1, entry: 1, vcpu: 0, abi: abi, addressSpace: 0x1000, stackPointer: 0x7ff0, pc: 0x401000, pid: 7,
-                             number: 0, name: name, args: args + Array(repeating: 0, count: 6 - args.count), strings: strings,
+                             number: 0, name: name, args: args + Array(repeating: 0, count: 6 - args.count), strings: strings.mapValues { GuestText($0) },
                              result: result, end: end)
         s.decoded = TraceDecoded(entry: entry, exit: exit, frame: frame)
         return SyscallLineFormatter.line(s, withPID: false)

@@ -29,7 +29,7 @@ extension LinuxObjectReader {
     }
 
     /// The name `/proc` gives an open file, its kind and its inode number.
-    public func name(ofFile file: UInt64) -> (path: String, kind: OpenFileKind, inode: UInt64?)? {
+    public func name(ofFile file: UInt64) -> (path: GuestText, kind: OpenFileKind, inode: UInt64?)? {
         guard let pathOffset = layout.fPath, let dentry = pointer(file, pathOffset + (layout.pathDentry ?? 8)),
               let mount = pointer(file, pathOffset + (layout.pathMnt ?? 0))
         else { return nil }
@@ -44,8 +44,8 @@ extension LinuxObjectReader {
         // A file of a pseudo file system mounted nowhere: /proc names it by type.
         let ino = inode.map(String.init) ?? "?"
         switch (mode ?? 0) & Self.typeMask {
-        case Self.socketType: return ("socket:[\(ino)]", .socket, inode)
-        case Self.fifoType: return ("pipe:[\(ino)]", .pipe, inode)
+        case Self.socketType: return (GuestText("socket:[\(ino)]"), .socket, inode)
+        case Self.fifoType: return (GuestText("pipe:[\(ino)]"), .pipe, inode)
         default:
             let base = dentryName(dentry) ?? ""
             return base.hasPrefix("[") ? ("anon_inode:" + base, .anonymous, inode) : (walked.path, .other, inode)
@@ -53,21 +53,21 @@ extension LinuxObjectReader {
     }
 
     /// The name of a dentry (`d_name.name`), at most 255 bytes.
-    public func dentryName(_ dentry: UInt64) -> String? {
+    public func dentryName(_ dentry: UInt64) -> GuestText? {
         guard let dName = layout.dName, let name = pointer(dentry, dName + (layout.qstrName ?? 8)),
               let bytes = memory.cString(at: name, limit: 256)
         else { return nil }
-        return String(decoding: bytes, as: UTF8.self)
+        return GuestText(bytes: bytes)
     }
 
     /// The absolute path of `dentry` under `vfsmount`, crossing mount points up to the root
     /// mount (`d_path` without chroot). `attached` is false when the walk ends in a mount
     /// that is not the root file system's (pipefs, sockfs, anon_inodefs).
-    public func path(dentry: UInt64, vfsmount: UInt64) -> (path: String, attached: Bool)? {
+    public func path(dentry: UInt64, vfsmount: UInt64) -> (path: GuestText, attached: Bool)? {
         guard let mountMnt = layout.mountMnt, let mountParent = layout.mountParent,
               let mountpointOffset = layout.mountMountpoint, let dParent = layout.dParent
         else { return nil }
-        var parts: [String] = []
+        var parts: [GuestText] = []
         var d = dentry
         var mount = at(vfsmount, -mountMnt)
         for _ in 0..<Self.pathDepth {
@@ -76,7 +76,7 @@ extension LinuxObjectReader {
                 guard let parent = pointer(mount, mountParent) else { return nil }
                 if parent == mount {
                     let attached = isRootMount(mount)
-                    return ("/" + parts.reversed().joined(separator: "/"), attached)
+                    return (Self.absolutePath(parts.reversed()), attached)
                 }
                 guard let mountpoint = pointer(mount, mountpointOffset) else { return nil }
                 d = mountpoint
@@ -86,13 +86,20 @@ extension LinuxObjectReader {
             guard let parent = pointer(d, dParent) else { return nil }
             if parent == d {
                 // The root of a file system that is not a mount's root: a detached tree.
-                return ("/" + parts.reversed().joined(separator: "/"), false)
+                return (Self.absolutePath(parts.reversed()), false)
             }
             guard let name = dentryName(d) else { return nil }
             parts.append(name)
             d = parent
         }
         return nil
+    }
+
+    /// `/a/b/c` from the names `a`, `b`, `c` (`/` from none).
+    static func absolutePath<S: Sequence<GuestText>>(_ names: S) -> GuestText {
+        var bytes: [UInt8] = []
+        for name in names { bytes.append(UInt8(ascii: "/")); bytes += name.bytes }
+        return GuestText(bytes: bytes.isEmpty ? [UInt8(ascii: "/")] : bytes)
     }
 
     /// Whether `mount` is the root mount of the current task's file system tree.

@@ -81,7 +81,7 @@ public struct LinuxObjectReader {
         let mm = layout.mm.flatMap { memory.u64(at(address, $0)) } ?? 0
         return KernelTask(
             address: address, tid: GuestPID(truncatingIfNeeded: tid), pid: GuestPID(truncatingIfNeeded: pid), ppid: ppid,
-            comm: String(decoding: name, as: UTF8.self), state: u32(address, layout.state) ?? 0,
+            comm: GuestText(bytes: name), state: u32(address, layout.state) ?? 0,
             exitState: u32(address, layout.exitState) ?? 0, exitCode: u32(address, layout.exitCode) ?? 0, uid: uid,
             mm: isKernelPointer(mm) ? mm : 0)
     }
@@ -90,20 +90,20 @@ public struct LinuxObjectReader {
 
     /// The argument strings between `mm->arg_start` and `arg_end`, read through the current
     /// page tables: only meaningful when `mm` is the current task's (or a copy of it).
-    public func commandLine(mm: UInt64, limit: Int = 4096) -> [String]? {
+    public func commandLine(mm: UInt64, limit: Int = 4096) -> [GuestText]? {
         guard let start = u64(mm, layout.argStart), let end = u64(mm, layout.argEnd), end >= start,
               layout.architecture.isUserAddress(end)
         else { return nil }
         let count = Int(min(end - start, UInt64(limit)))
         guard count > 0 else { return [] }
         guard let bytes = memory.bytes(at: start, count: count) else { return nil }
-        var parts = bytes.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        var parts = bytes.split(separator: 0, omittingEmptySubsequences: false).map { GuestText(bytes: $0) }
         if bytes.last == 0 { parts.removeLast() }
         return parts
     }
 
     /// The path of the executable (`mm->exe_file`).
-    public func executable(mm: UInt64) -> String? {
+    public func executable(mm: UInt64) -> GuestText? {
         guard let file = pointer(mm, layout.exeFile) else { return nil }
         return name(ofFile: file)?.path
     }
