@@ -4,7 +4,8 @@
 #     has no register or memory access for plugins. If no configured source names
 #     bookworm-backports, this adds one file, /etc/apt/sources.list.d/osprey-bookworm-backports.sources,
 #     using the mirror the system already uses, and says so.
-#   - busybox-static, cpio, dwarves (pahole: test oracle only), strace, xz-utils, zstd,
+#   - busybox-static, cpio, dwarves (pahole: test oracle only), strace, xz-utils, zstd, graphviz
+#     (osprey flow --svg, and the test that its SVG carries no guest-made link),
 #     e2fsprogs (mkfs.ext4 for disk guests).
 # Guest packages (kernels, busybox for the guest's architecture, --package ones) are NOT installed
 # here: the guest kit downloads them through its own private apt configuration.
@@ -23,7 +24,7 @@ qemu_ok() {
   [ -n "$v" ] && [ "$v" -ge 10 ]
 }
 
-host_pkgs=(busybox-static cpio dwarves strace xz-utils zstd file e2fsprogs)
+host_pkgs=(busybox-static cpio dwarves strace xz-utils zstd file e2fsprogs graphviz)
 missing=()
 for p in "${host_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -37,14 +37,27 @@ public enum JSONValue: Equatable, Sendable {
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
     public var objectValue: [(String, JSONValue)]? { if case .object(let o) = self { o } else { nil } }
 
-    /// Parses a whole document.
+    /// Parses a whole document. Nesting deeper than 64 levels is refused; errors give the
+    /// byte offset, line and column where parsing stopped.
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
-        var parser = Parser(bytes: Array(text.utf8))
-        parser.skipSpace()
-        let value = try parser.value(depth: 0)
-        parser.skipSpace()
-        guard parser.index == parser.bytes.count else { throw parser.error("trailing characters") }
-        return value
+        try parse(bytes: Array(text.utf8))
+    }
+
+    /// Parses a whole document from its bytes (which need not be valid UTF-8 outside strings;
+    /// invalid bytes inside strings become U+FFFD).
+    public static func parse(bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        var parser = Parser(bytes: bytes)
+        do throws(JSONParseError) {
+            parser.skipSpace()
+            let value = try parser.value(depth: 0)
+            parser.skipSpace()
+            guard parser.index == parser.bytes.count else { throw parser.error("trailing characters") }
+            return value
+        } catch {
+            var located = error
+            located.locate(in: bytes)
+            throw located
+        }
     }
 
     /// Serialises with two-space indentation, members in their stored order.
@@ -226,5 +239,29 @@ public struct JSONParseError: Error, CustomStringConvertible, Sendable {
     public var message: String
     /// Byte offset where parsing stopped.
     public var offset: Int
-    public var description: String { "invalid JSON at byte \(offset): \(message)" }
+    /// Line and column (from 1, in bytes) of `offset`, once located in the document.
+    public var line: Int?
+    public var column: Int?
+
+    public init(message: String, offset: Int) {
+        self.message = message
+        self.offset = offset
+    }
+
+    public var description: String {
+        guard let line, let column else { return "invalid JSON at byte \(offset): \(message)" }
+        return "invalid JSON at line \(line), column \(column) (byte \(offset)): \(message)"
+    }
+
+    /// Works out `line` and `column` from `offset` in `bytes`.
+    mutating func locate(in bytes: [UInt8]) {
+        let end = min(max(offset, 0), bytes.count)
+        var line = 1, lineStart = 0
+        for i in 0..<end where bytes[i] == 0x0A {
+            line += 1
+            lineStart = i + 1
+        }
+        self.line = line
+        column = end - lineStart + 1
+    }
 }
