@@ -61,7 +61,7 @@ final class Plugin: @unchecked Sendable {
         case .profile, .check:
             var given: KernelProfile?
             if let path = options.profilePath, !path.isEmpty {
-                given = try KernelProfile(jsonText: try Self.readFile(path))
+                given = try Self.loadProfile(path)
                 guard given?.kernel.architecture == architecture else {
                     throw PluginOptions.ParseError(description: "osprey plugin: \(path) is a profile for \(given?.kernel.architecture.rawValue ?? "?"), not \(architecture.rawValue)")
                 }
@@ -81,7 +81,7 @@ final class Plugin: @unchecked Sendable {
         instructions: InstructionCounter
     ) throws -> MonitorSession? {
         guard let path = options.profilePath, !path.isEmpty, !options.monitors.isEmpty else { return nil }
-        let profile = try KernelProfile(jsonText: try readFile(path))
+        let profile = try loadProfile(path)
         guard profile.kernel.architecture == architecture else {
             throw PluginOptions.ParseError(description: "osprey plugin: \(path) is a profile for \(profile.kernel.architecture.rawValue), not \(architecture.rawValue)")
         }
@@ -197,19 +197,43 @@ final class Plugin: @unchecked Sendable {
     }
 
     /// The whole content of a small file.
+    /// The profile at `path`, or an error naming the file and what is wrong with it.
+    static func loadProfile(_ path: String) throws -> KernelProfile {
+        let text = try readFile(path)
+        do {
+            return try KernelProfile(jsonText: text)
+        } catch {
+            throw PluginOptions.ParseError(description: "osprey plugin: \(path): \(error)")
+        }
+    }
+
+    /// A profile's text: a regular file of at most ``KernelProfile/maximumFileSize`` bytes
+    /// (opened without blocking, so a FIFO cannot hang QEMU at install), or an error saying
+    /// why, which QEMU shows as the reason the plugin did not load.
     static func readFile(_ path: String) throws -> String {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             throw PluginOptions.ParseError(description: "osprey plugin: cannot read \(path): \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw PluginOptions.ParseError(description: "osprey plugin: \(path) is not a regular file")
+        }
+        let limit = KernelProfile.maximumFileSize
+        guard info.st_size <= limit else {
+            throw PluginOptions.ParseError(description: "osprey plugin: \(path) is \(info.st_size) bytes; a profile is at most \(limit)")
+        }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
+        while bytes.count <= limit {
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             bytes += chunk[0..<n]
-            if bytes.count > 16 << 20 { break }
+        }
+        guard bytes.count <= limit else {
+            throw PluginOptions.ParseError(description: "osprey plugin: \(path) grew past \(limit) bytes while being read")
         }
         return String(decoding: bytes, as: UTF8.self)
     }

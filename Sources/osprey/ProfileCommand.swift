@@ -61,11 +61,10 @@ struct ProfileGenerateCommand: ParsableCommand {
         if check == nil && out == nil { throw ValidationError("give --out PROFILE.json (or --check PROFILE.json)") }
         if check != nil && resume != nil { throw ValidationError("--check and --resume do not go together") }
         for file in [check, resume].compactMap({ $0 }) {
-            guard FileManager.default.fileExists(atPath: file) else { throw ValidationError("profile \(file) does not exist") }
             do {
-                _ = try KernelProfile(jsonText: String(contentsOfFile: file, encoding: .utf8))
+                _ = try ProfileFile.load(file)
             } catch {
-                throw ValidationError("\(file): \(error)")
+                throw ValidationError("\(error)")
             }
         }
         if timeout <= 0 { throw ValidationError("--timeout must be positive") }
@@ -87,7 +86,7 @@ struct ProfileGenerateCommand: ParsableCommand {
                 try reportCheck(URL(fileURLWithPath: output))
                 return
             }
-            let profile = try KernelProfile(jsonText: String(contentsOfFile: output, encoding: .utf8))
+            let profile = try ProfileFile.load(output)
             Diagnostics.note(String(format: "profile written to %@ (%.1f s): %d offsets", output, result.wallSeconds, profile.offsets.count))
             for missing in profile.missing {
                 Diagnostics.note("missing \(missing.field): \(missing.reason)")
@@ -100,7 +99,7 @@ struct ProfileGenerateCommand: ParsableCommand {
     }
 
     private func reportCheck(_ report: URL) throws {
-        let root = try JSONValue.parse(String(contentsOf: report, encoding: .utf8))
+        let root = try JSONValue.parse(bytes: BoundedFile.read(report, limit: 16 << 20, what: "check report"))
         if root["same_kernel"]?.boolValue == false {
             Diagnostics.error("the profile is for \(TextEscaping.token(root["profile_kernel"]?.stringValue ?? "?")) but the guest runs \(TextEscaping.token(root["running_kernel"]?.stringValue ?? "?"))")
         }
@@ -147,9 +146,9 @@ struct ProfileExportCommand: ParsableCommand {
     func run() throws {
         let loaded: KernelProfile
         do {
-            loaded = try KernelProfile(jsonText: String(contentsOfFile: profile, encoding: .utf8))
+            loaded = try ProfileFile.load(profile)
         } catch {
-            Diagnostics.error("\(profile): \(error)")
+            Diagnostics.error("\(error)")
             throw ExitCode(1)
         }
         let export = ProfileExport(profile: loaded, format: format, name: name)

@@ -67,6 +67,15 @@ enum MachineSource {
         pluginOptions: [(String, String)] = []
     ) throws -> TraceSession.Result {
         let outputURL = URL(fileURLWithPath: output)
+        if let profile {
+            // The plugin refuses a bad profile too, but inside QEMU; say why before starting it.
+            do {
+                _ = try ProfileFile.load(profile)
+            } catch let error as OspreyError {
+                Diagnostics.error(error.description)
+                throw ExitCode(1)
+            }
+        }
         switch self {
         case .machine(let invocation):
             var session = TraceSession(invocation: invocation, traceFile: outputURL)

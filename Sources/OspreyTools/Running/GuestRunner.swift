@@ -1,4 +1,5 @@
 import Foundation
+import OspreyCore
 
 /// How a QEMU run ended.
 public enum RunOutcome: Sendable, Equatable {
@@ -48,7 +49,8 @@ public enum RunOutcome: Sendable, Equatable {
 /// Runs QEMU, forwards its console, enforces a timeout and reports how the run ended.
 public struct GuestRunner {
     public var invocation: QemuInvocation
-    /// Where the guest's console goes; nil means this process's standard output.
+    /// Where the guest's console goes, exactly as the guest wrote it; nil means this process's
+    /// standard output, through ``ConsoleFilter`` (no guest escape sequence reaches the terminal).
     public var consoleFile: URL?
     public var timeoutSeconds: Int
     /// Progress messages (elapsed time), every `progressInterval` seconds.
@@ -91,14 +93,17 @@ public struct GuestRunner {
 
         let consoleDone = DispatchSemaphore(value: 0)
         let stderrDone = DispatchSemaphore(value: 0)
+        let filtered = consoleFile == nil
         Thread.detachNewThread {
             let reader = stdoutPipe.fileHandleForReading
+            var filter = ConsoleFilter()
             while true {
                 let data = reader.availableData
                 if data.isEmpty { break }
-                console.write(data)
+                console.write(filtered ? Data(filter.feed(data)) : data)
                 watcher.withLock { $0.feed(data) }
             }
+            if filtered { console.write(Data(filter.finish())) }
             watcher.withLock { $0.finish() }
             consoleDone.signal()
         }
@@ -113,7 +118,7 @@ public struct GuestRunner {
                     let line = String(decoding: partial[partial.startIndex..<nl], as: UTF8.self)
                     partial.removeSubrange(partial.startIndex...nl)
                     if watch?.consume(line) == true { continue }
-                    FileHandle.standardError.write(Data((line + "\n").utf8))
+                    FileHandle.standardError.write(Data((TerminalText.safe(line) + "\n").utf8))
                     stderrTail.withLock { tail in
                         tail.append(line)
                         if tail.count > 20 { tail.removeFirst() }

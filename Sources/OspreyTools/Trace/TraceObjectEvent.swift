@@ -36,9 +36,13 @@ public struct TraceObjectEvent: Sendable, Equatable {
         guard let type = o["type"] as? String, let event = o["event"] as? String, TraceReader.isIdentifier(event),
               let seq = (o["seq"] as? NSNumber)?.uint64Value, let pid = o["pid"] as? Int
         else { return nil }
-        self.init(
-            type: type, event: event, seq: seq, vcpu: o["vcpu"] as? Int ?? 0, pid: pid, tid: o["tid"] as? Int,
-            comm: TraceReader.text(o, "comm") ?? "")
+        var comm: GuestText = ""
+        switch TraceReader.text(o, "comm") {
+        case .absent: break
+        case .text(let t): comm = t
+        case .malformed: return nil
+        }
+        self.init(type: type, event: event, seq: seq, vcpu: o["vcpu"] as? Int ?? 0, pid: pid, tid: o["tid"] as? Int, comm: comm)
         for (key, value) in o where !Self.common.contains(key) {
             guard TraceReader.isIdentifier(key) else { return nil }
             let hex = key.hasSuffix("_hex")

@@ -142,6 +142,12 @@ public enum TraceReader {
         guard let seq = (o["seq"] as? NSNumber)?.uint64Value, let nr = o["nr"] as? Int,
               let argStrings = o["args"] as? [String], argStrings.count <= 6
         else { return nil }
+        var comm: GuestText?
+        switch text(o, "comm") {
+        case .absent: break
+        case .text(let t): comm = t
+        case .malformed: return nil
+        }
         var args: [UInt64] = []
         for a in argStrings {
             guard let v = hex(a) else { return nil }
@@ -159,7 +165,7 @@ public enum TraceReader {
             seq: seq, entry: (o["entry"] as? NSNumber)?.uint64Value ?? seq, vcpu: o["vcpu"] as? Int ?? 0, abi: abi,
             addressSpace: (o["as"] as? String).flatMap(hex) ?? 0, stackPointer: (o["sp"] as? String).flatMap(hex) ?? 0,
             pc: (o["pc"] as? String).flatMap(hex) ?? 0, pid: o["pid"] as? Int, tid: o["tid"] as? Int,
-            ppid: o["ppid"] as? Int, comm: text(o, "comm"), number: nr,
+            ppid: o["ppid"] as? Int, comm: comm, number: nr,
             name: (o["name"] as? String).flatMap { isIdentifier($0) ? $0 : nil }, args: args,
             strings: strings, result: (o["ret"] as? NSNumber)?.int64Value,
             end: (o["end"] as? String).flatMap { isIdentifier($0) ? $0 : nil } ?? "returned")
@@ -167,12 +173,23 @@ public enum TraceReader {
         return s
     }
 
-    /// The guest text under `key` (a JSON string) or `key_hex` (hex digits of bytes that are
-    /// not UTF-8), nil when neither is there or the hex is not hex.
-    static func text(_ o: [String: Any], _ key: String) -> GuestText? {
-        if let s = o[key] as? String { return GuestText(s) }
-        if let h = o[key + "_hex"] as? String, let bytes = HexBytes.decode(h) { return GuestText(bytes: bytes) }
-        return nil
+    /// A guest-text field of a trace line: under `key` (a JSON string) or `key_hex` (hex
+    /// digits of bytes that are not UTF-8).
+    enum TextField {
+        case absent
+        case text(GuestText)
+        /// Not a string, or `_hex` that is not hex: the line is not one Osprey wrote.
+        case malformed
+    }
+
+    static func text(_ o: [String: Any], _ key: String) -> TextField {
+        if let value = o[key] {
+            guard let s = value as? String else { return .malformed }
+            return .text(GuestText(s))
+        }
+        guard let value = o[key + "_hex"] else { return .absent }
+        guard let h = value as? String, let bytes = HexBytes.decode(h) else { return .malformed }
+        return .text(GuestText(bytes: bytes))
     }
 
     static func hex(_ s: String) -> UInt64? {
