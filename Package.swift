@@ -9,6 +9,8 @@ let package = Package(
         // The library QEMU loads with `-plugin PATH/libOspreyPlugin.so`.
         .library(name: "OspreyPlugin", type: .dynamic, targets: ["OspreyPlugin"]),
         .library(name: "OspreyCore", targets: ["OspreyCore"]),
+        // The fuzzing harnesses, linked into libFuzzer by the package in Fuzz/ (scripts/fuzz.sh).
+        .library(name: "OspreyFuzzing", targets: ["OspreyFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,6 +27,9 @@ let package = Package(
         .target(name: "OspreyGuestKit"),
         // Runs QEMU with the plugin, reads traces, renders views.
         .target(name: "OspreyTools", dependencies: ["OspreyCore", "OspreyGuestKit"]),
+        // Harnesses over the core and the tools for coverage-guided fuzzing; the tests replay
+        // their seed corpus and every crash found (Fuzz/corpus, Fuzz/crashes).
+        .target(name: "OspreyFuzzing", dependencies: ["OspreyCore", "OspreyTools"]),
         .executableTarget(
             name: "osprey",
             dependencies: [
@@ -36,6 +41,7 @@ let package = Package(
         .testTarget(name: "OspreyCoreTests", dependencies: ["OspreyCore"], exclude: ["Profiling/Fixtures"]),
         .testTarget(name: "OspreyGuestKitTests", dependencies: ["OspreyGuestKit"]),
         .testTarget(name: "OspreyToolsTests", dependencies: ["OspreyTools", "OspreyCore"]),
+        .testTarget(name: "OspreyFuzzingTests", dependencies: ["OspreyFuzzing"]),
         // Boots real guests in QEMU with the real plugin. Needs `swift build` first.
         .testTarget(name: "IntegrationTests", dependencies: ["OspreyTools", "OspreyGuestKit", "OspreyCore"]),
     ]

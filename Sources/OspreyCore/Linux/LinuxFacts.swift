@@ -101,18 +101,18 @@ public final class LinuxFacts {
                 image.positions[Int(result)] = flags & LinuxOpenFlags.append == 0 ? 0 : nil
             }
         case "read", "write":
-            let fd = Int(previous.args[0])
+            let fd = previous.int(0)
             if result > 0, let position = image.positions[fd] { image.positions[fd] = position &+ UInt64(result) }
         case "lseek":
-            if result >= 0, image.positions[Int(previous.args[0])] != nil { image.positions[Int(previous.args[0])] = UInt64(result) }
+            if result >= 0, image.positions[previous.int(0)] != nil { image.positions[previous.int(0)] = UInt64(result) }
         case "close", "dup2", "dup3":
-            image.positions[Int(previous.name == "close" ? previous.args[0] : previous.args[1])] = nil
+            image.positions[previous.int(previous.name == "close" ? 0 : 1)] = nil
         case "chdir" where result == 0:
             image.workingDirectoryName = previous.path.flatMap(Self.directoryName)
         case "fchdir" where result == 0:
             image.workingDirectoryName = nil
         case "bind":
-            if result == 0, let (port, _) = Self.inetAddress(previous.socketAddress) { image.boundPorts[Int(previous.args[0])] = port }
+            if result == 0, let (port, _) = Self.inetAddress(previous.socketAddress) { image.boundPorts[previous.int(0)] = port }
         default: break
         }
         if ["readv", "writev", "sendfile", "splice", "copy_file_range", "sendfile64"].contains(previous.name) {

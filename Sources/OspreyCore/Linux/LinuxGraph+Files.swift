@@ -199,7 +199,7 @@ extension LinuxProfileGraph {
         guard let previous = p.stop.previous, previous.name == "read" || previous.name == "write",
               let result = previous.result, result > 0
         else { return nil }
-        let fd = Int(previous.args[0])
+        let fd = previous.int(0)
         guard let position = p.facts.image(p.stop).positions[fd], position > 0 else { return nil }
         return (fd, position)
     }

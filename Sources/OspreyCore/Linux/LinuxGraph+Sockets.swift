@@ -11,7 +11,7 @@ extension LinuxProfileGraph {
         guard let previous = p.stop.previous, previous.name == "accept" || previous.name == "accept4",
               let result = previous.result, result >= 0
         else { return nil }
-        return (Int(result), Int(previous.args[0]))
+        return (Int(result), previous.int(0))
     }
 
     /// After accept/accept4 that filled in the peer's AF_INET address: (new fd, peer port, peer address).
@@ -25,7 +25,7 @@ extension LinuxProfileGraph {
         guard let previous = p.stop.previous, previous.name == "connect", previous.result == 0 || previous.result == -115,
               let (port, address) = LinuxFacts.inetAddress(previous.socketAddress)
         else { return nil }
-        return (Int(previous.args[0]), port, address)
+        return (previous.int(0), port, address)
     }
 
     /// Peer of a socket we know: from connect (the destination) or accept (the peer).

@@ -36,6 +36,10 @@ public struct ObservedCall: Sendable {
         self.args = args
     }
 
+    /// Argument `i` as the kernel reads an `int` (a descriptor): its low 32 bits, signed. The
+    /// guest sets all 64 bits of the register; the upper ones mean nothing to the kernel.
+    public func int(_ i: Int) -> Int { Int(Int32(truncatingIfNeeded: args[i])) }
+
     /// The path argument as text (lossy UTF-8), if any.
     public var pathString: String? { path.map { String(decoding: $0, as: UTF8.self) } }
 

@@ -88,7 +88,7 @@ public struct CapturedMemory: GuestMemory {
         for page in captured {
             guard let runs = page.runs else { continue }
             var bytes = [UInt8](repeating: 0, count: 4096)
-            for run in runs where run.offset >= 0 && run.offset + run.bytes.count <= 4096 {
+            for run in runs where run.offset >= 0 && run.bytes.count <= 4096 && run.offset <= 4096 - run.bytes.count {
                 bytes.replaceSubrange(run.offset..<run.offset + run.bytes.count, with: run.bytes)
             }
             pages[page.number] = bytes

@@ -45,7 +45,8 @@ public struct SyscallTable: Sendable {
         return nameAt(Int(number))
     }
 
-    @usableFromInline var count: Int { names.count }
+    /// One more than the highest call number the table knows.
+    public var count: Int { names.count }
     @usableFromInline func nameAt(_ i: Int) -> String? { names[i] }
 
     /// The call's traits (empty for unknown numbers).

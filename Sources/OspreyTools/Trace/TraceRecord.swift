@@ -98,36 +98,61 @@ public enum TraceReader {
                 trace.corruptLines.append(lineNumber)
                 continue
             }
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any],
-                  let type = object["type"] as? String
-            else {
-                trace.corruptLines.append(lineNumber)
-                continue
-            }
-            switch type {
-            case "trace_start":
-                trace.architecture = (object["arch"] as? String).flatMap { Architecture(rawValue: $0)?.rawValue }
-                trace.version = object["version"] as? Int
-                if let v = trace.version, !versions.contains(v) {
-                    throw OspreyError("trace \(url.path) has format version \(v) (line \(lineNumber)); this osprey reads version \(versions.upperBound)")
-                }
-            case "trace_end":
-                trace.footerEvents = object["events"] as? Int
-                trace.footerUnfinished = object["unfinished"] as? Int
-            case "syscall":
-                if let s = syscall(object) { trace.syscalls.append(s) } else { trace.corruptLines.append(lineNumber) }
-            case _ where TraceObjectEvent.types.contains(type):
-                if let e = TraceObjectEvent(json: object) { trace.objectEvents.append(e) } else { trace.corruptLines.append(lineNumber) }
-            default:
-                guard isIdentifier(type) else {
-                    trace.corruptLines.append(lineNumber)
-                    continue
-                }
-                trace.otherRecords[type, default: 0] += 1
+            do {
+                try add(line, number: lineNumber, to: &trace)
+            } catch let error as OspreyError {
+                throw OspreyError("trace \(url.path) \(error.description)")
             }
         }
         return trace
+    }
+
+    /// A trace held in memory (`bytes` as a file would hold it), read the same way.
+    public static func read(bytes: [UInt8]) throws -> TraceFile {
+        var trace = TraceFile()
+        var number = 0
+        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            number += 1
+            if line.count > TraceLineReader.maximumLineLength {
+                trace.corruptLines.append(number)
+                continue
+            }
+            try add(line, number: number, to: &trace)
+        }
+        return trace
+    }
+
+    /// Adds one line (without its newline) to `trace`: a record, or a corrupt line. Throws for a
+    /// header of a format version this reader does not understand.
+    static func add(_ line: ArraySlice<UInt8>, number lineNumber: Int, to trace: inout TraceFile) throws {
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any],
+              let type = object["type"] as? String
+        else {
+            trace.corruptLines.append(lineNumber)
+            return
+        }
+        switch type {
+        case "trace_start":
+            trace.architecture = (object["arch"] as? String).flatMap { Architecture(rawValue: $0)?.rawValue }
+            trace.version = object["version"] as? Int
+            if let v = trace.version, !versions.contains(v) {
+                throw OspreyError("has format version \(v) (line \(lineNumber)); this osprey reads version \(versions.upperBound)")
+            }
+        case "trace_end":
+            trace.footerEvents = object["events"] as? Int
+            trace.footerUnfinished = object["unfinished"] as? Int
+        case "syscall":
+            if let s = syscall(object) { trace.syscalls.append(s) } else { trace.corruptLines.append(lineNumber) }
+        case _ where TraceObjectEvent.types.contains(type):
+            if let e = TraceObjectEvent(json: object) { trace.objectEvents.append(e) } else { trace.corruptLines.append(lineNumber) }
+        default:
+            guard isIdentifier(type) else {
+                trace.corruptLines.append(lineNumber)
+                return
+            }
+            trace.otherRecords[type, default: 0] += 1
+        }
     }
 
     private static func next(_ lines: inout TraceLineReader, _ url: URL) throws -> TraceLineReader.Line? {
