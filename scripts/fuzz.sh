@@ -53,13 +53,15 @@ for t in "${targets[@]}"; do
   limit=(-max_total_time="$time")
   [ -n "$runs" ] && limit=(-runs="$runs")
   log="$scratch/$t.log"
-  echo "osprey fuzz: $t (${runs:+$runs runs}${runs:-$time s}), corpus $corpus" >&2
+  if [ -n "$runs" ]; then budget="$runs runs"; else budget="$time s"; fi
+  echo "osprey fuzz: $t ($budget), corpus $corpus" >&2
   # -rss_limit_mb: a harness that allocates without bound is a finding too.
-  if ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 "$binary" "$t" "${limit[@]}" -rss_limit_mb=2048 -timeout=10 \
+  if SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 "$binary" "$t" "${limit[@]}" -rss_limit_mb=2048 -timeout=10 \
       -max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" >"$log" 2>&1; then
     execs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
+    seconds=$(grep -m1 'Done [0-9]* runs in' "$log" | awk '{print $5}')
     cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1)
-    echo "osprey fuzz: $t: ${execs:-?} executions, ${cov:-cov ?}, no crash" >&2
+    echo "osprey fuzz: $t: ${execs:-?} executions${seconds:+ in $seconds s}, ${cov:-cov ?}, no crash" >&2
   else
     failed=1
     echo "osprey fuzz: $t FOUND A PROBLEM (log: $log):" >&2

@@ -44,8 +44,6 @@ public enum FuzzFixtures {
         try xz.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         xz.waitUntilExit()
-        return try String(decoding: data, as: UTF8.self).split(separator: "\n").dropFirst().map { line throws(CaptureError) in
-            try CapturedStop(jsonLine: String(line))
-        }
+        return try CapturedStop.file(String(decoding: data, as: UTF8.self)).stops
     }
 }

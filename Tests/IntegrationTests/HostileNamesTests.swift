@@ -145,54 +145,23 @@ struct HostileNamesTests {
         let forged = fileLog.split(separator: "\n").filter { !$0.hasPrefix("[") }.count
         #expect(forged == 0, "a name forged lines of the file log")
         let moduleView = text("modules \(path)")
-        let moduleTokens = Set(moduleView.split(separator: "\n").flatMap { Self.tokens($0) }.compactMap { TextEscaping.unescape($0) })
+        let moduleTokens = Set(moduleView.split(separator: "\n").flatMap { TextEscaping.tokens(of: $0) }.compactMap { TextEscaping.unescape($0) })
         for name in programs {
             let found = moduleTokens.contains(name)
             #expect(found, "osprey modules: no \(TextEscaping.quoted(name))")
         }
-        let psTokens = Set(text("ps \(path)").split(separator: "\n").flatMap { Self.tokens($0) }.compactMap { TextEscaping.unescape($0) })
+        let psTokens = Set(text("ps \(path)").split(separator: "\n").flatMap { TextEscaping.tokens(of: $0) }.compactMap { TextEscaping.unescape($0) })
         let scriptShown = psTokens.contains(script)
         #expect(scriptShown, "osprey ps: the script's command line is not there")
     }
 
     /// The double-quoted strings of an strace-style line.
-    static func quotedStrings(_ line: Substring) -> [Substring] { tokens(line).filter { $0.hasPrefix("\"") }.map { token in
-        // A token may carry trailing punctuation after its closing quote (`"..."`, `"...",`).
-        var t = token
-        while let last = t.last, last != "\"" { t = t.dropLast() }
-        return t
-    } }
+    static func quotedStrings(_ line: Substring) -> [Substring] { TextEscaping.tokens(of: line).filter { $0.hasPrefix("\"") } }
 
     /// The name of an `open(name NAME, ...)` line of the file log.
     static func openedName(_ line: Substring) -> Substring? {
         guard let range = line.range(of: "open(name ") else { return nil }
         let rest = line[range.upperBound...]
-        return tokens(rest).first.map { $0.hasSuffix(",") || $0.hasSuffix(")") ? $0.dropLast() : $0 }
-    }
-
-    /// Space-separated tokens; a token starting with `"` runs to its closing quote.
-    static func tokens(_ line: Substring) -> [Substring] {
-        var result: [Substring] = []
-        var i = line.startIndex
-        while i < line.endIndex {
-            if line[i] == " " || line[i] == "(" {
-                i = line.index(after: i)
-                continue
-            }
-            let start = i
-            if line[i] == "\"" {
-                i = line.index(after: i)
-                while i < line.endIndex, line[i] != "\"" {
-                    if line[i] == "\\" { i = line.index(after: i) }
-                    if i < line.endIndex { i = line.index(after: i) }
-                }
-                if i < line.endIndex { i = line.index(after: i) }
-                while i < line.endIndex, line[i] != " " { i = line.index(after: i) }  // "...", or "..."...
-            } else {
-                while i < line.endIndex, line[i] != " " { i = line.index(after: i) }
-            }
-            result.append(line[start..<i])
-        }
-        return result
+        return TextEscaping.tokens(of: rest).first.map { $0.hasSuffix(",") || $0.hasSuffix(")") ? $0.dropLast() : $0 }
     }
 }

@@ -31,6 +31,22 @@ public struct CapturedStop: Sendable {
         return arch
     }
 
+    /// A whole capture file's text: its architecture and stops, or the first problem.
+    public static func file(_ text: String) throws(CaptureError) -> (architecture: Architecture, stops: [CapturedStop]) {
+        let lines = text.split(separator: "\n")
+        guard let header = lines.first else { throw CaptureError("an empty capture file") }
+        let architecture = try Self.architecture(ofHeader: String(header))
+        var stops: [CapturedStop] = []
+        for (i, line) in lines.dropFirst().enumerated() {
+            do {
+                stops.append(try CapturedStop(jsonLine: String(line)))
+            } catch {
+                throw CaptureError("line \(i + 2): \(error.description)")
+            }
+        }
+        return (architecture, stops)
+    }
+
     /// One line of a capture file.
     public func jsonLine() -> String {
         JSONValue.object([("stop", stop.jsonValue), ("pages", .array(pages.map(Self.json)))]).compact()

@@ -72,6 +72,33 @@ public enum TextEscaping {
         return unescapeBody(utf8[1..<(utf8.count - 1)])
     }
 
+    /// The tokens of a line a view wrote: each quoted string, from its `"` to the closing one
+    /// (escaped quotes skipped), and each run of other characters up to a space or a quote.
+    /// ``unescape(_:)`` turns a token back into its bytes.
+    public static func tokens(of line: Substring) -> [Substring] {
+        var result: [Substring] = []
+        var i = line.startIndex
+        while i < line.endIndex {
+            if line[i] == " " {
+                i = line.index(after: i)
+                continue
+            }
+            let start = i
+            if line[i] == "\"" {
+                i = line.index(after: i)
+                while i < line.endIndex, line[i] != "\"" {
+                    if line[i] == "\\" { i = line.index(after: i) }
+                    if i < line.endIndex { i = line.index(after: i) }
+                }
+                if i < line.endIndex { i = line.index(after: i) }
+            } else {
+                while i < line.endIndex, line[i] != " ", line[i] != "\"" { i = line.index(after: i) }
+            }
+            result.append(line[start..<i])
+        }
+        return result
+    }
+
     /// Undoes ``escaped(_:)`` (no quotes around `body`); nil on a bad escape.
     public static func unescapeBody(_ body: ArraySlice<UInt8>) -> [UInt8]? {
         var out: [UInt8] = []

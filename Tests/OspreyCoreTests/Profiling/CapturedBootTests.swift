@@ -31,10 +31,7 @@ struct CapturedBootTests {
         try decompress.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         decompress.waitUntilExit()
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
-        guard let header = lines.first else { throw CaptureError("\(xz.path) is empty") }
-        let architecture = try CapturedStop.architecture(ofHeader: header)
-        let stops = try lines.dropFirst().map { line throws(CaptureError) in try CapturedStop(jsonLine: line) }
+        let (architecture, stops) = try CapturedStop.file(String(decoding: data, as: UTF8.self))
 
         let truthText = try String(contentsOf: directory.appendingPathComponent("\(name).btf.json"), encoding: .utf8)
         let truth = try JSONValue.parse(truthText)

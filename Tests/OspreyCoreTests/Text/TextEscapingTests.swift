@@ -46,6 +46,14 @@ struct TextEscapingTests {
         #expect(TextEscaping.token("line\n[pid 1 init] open(name /etc/shadow)") == #""line\n[pid 1 init] open(name /etc/shadow)""#)
     }
 
+    @Test func viewLinesSplitIntoTokensThatUnescape() {
+        let line: Substring = #"[pid 7 "a b"] open(name "/tmp/x\"y z", mode READ) /bin/ls "" x"#
+        let tokens = TextEscaping.tokens(of: line)
+        #expect(tokens == ["[pid", "7", #""a b""#, "]", "open(name", #""/tmp/x\"y z""#, ",", "mode", "READ)", "/bin/ls", #""""#, "x"])
+        #expect(TextEscaping.unescape(tokens[5]) == Array("/tmp/x\"y z".utf8))
+        #expect(TextEscaping.tokens(of: #""unterminated \" quote"#) == [#""unterminated \" quote"#])
+    }
+
     @Test func badEscapesAreRefused() {
         #expect(TextEscaping.unescape(#""abc"#) == nil)
         #expect(TextEscaping.unescape(#""a\q""#) == nil)

@@ -101,7 +101,7 @@ struct HostileTextTests {
             // The tree's command column: argv[0] (the path) and argv[1] (the name) as tokens.
             let path = Array("/tmp/".utf8) + raw
             let line = try #require(ps.split(separator: "\n").first { $0.contains(TextEscaping.token(path)) })
-            let tokens = Self.tokens(line)
+            let tokens = TextEscaping.tokens(of: line)
             #expect(tokens.contains { TextEscaping.unescape($0) == raw }, "ps: \(line)")
             let files = outputs[4].1.split(separator: "\n").filter { $0.contains(TextEscaping.token(path)) }
             #expect(!files.isEmpty)
@@ -116,27 +116,5 @@ struct HostileTextTests {
                 #expect(HexBytes.decode(p["comm_hex"] as? String ?? "") == raw)
             }
         }
-    }
-
-    /// The tokens of a view's line: runs without spaces, or double-quoted runs with escapes.
-    static func tokens(_ line: Substring) -> [Substring] {
-        var result: [Substring] = []
-        var i = line.startIndex
-        while i < line.endIndex {
-            if line[i] == " " { i = line.index(after: i); continue }
-            let start = i
-            if line[i] == "\"" {
-                i = line.index(after: i)
-                while i < line.endIndex, line[i] != "\"" {
-                    if line[i] == "\\" { i = line.index(after: i) }
-                    if i < line.endIndex { i = line.index(after: i) }
-                }
-                if i < line.endIndex { i = line.index(after: i) }
-            } else {
-                while i < line.endIndex, line[i] != " " { i = line.index(after: i) }
-            }
-            result.append(line[start..<i])
-        }
-        return result
     }
 }
