@@ -52,12 +52,18 @@ public struct KernelIdentity: Equatable, Sendable {
         self.architecture = architecture
     }
 
-    /// The release from the banner (`6.1.0-56-amd64`), if the banner is known.
+    /// The release from the banner (`6.1.0-56-amd64`), if the banner is known and the release
+    /// looks like one (letters, digits, `.`, `-`, `_`, `+`, `~`, at most 64 of them): it is put
+    /// into exported configuration files, so nothing else from a banner may pass.
     public var release: String? {
         guard let banner else { return nil }
         let prefix = "Linux version "
-        guard banner.hasPrefix(prefix) else { return nil }
-        return banner.dropFirst(prefix.count).split(separator: " ", maxSplits: 1).first.map(String.init)
+        guard banner.hasPrefix(prefix),
+              let release = banner.dropFirst(prefix.count).split(separator: " ", maxSplits: 1).first,
+              release.utf8.count <= 64,
+              release.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || "._-+~".utf8.contains($0) })
+        else { return nil }
+        return String(release)
     }
 
     /// (major, minor) from the release, e.g. (6, 1).

@@ -107,7 +107,5 @@ enum LibVMIConfig {
         return name
     }
 
-    static func oneLine(_ s: String) -> String {
-        String(s.map { $0.isNewline ? " " : $0 })
-    }
+    static func oneLine(_ s: String) -> String { PandaKernelInfo.oneLine(s) }
 }

@@ -290,7 +290,8 @@ enum PandaKernelInfo {
         return out
     }
 
+    /// `s` for a comment line: line breaks as spaces, other control characters escaped.
     static func oneLine(_ s: String) -> String {
-        String(s.map { $0.isNewline ? " " : $0 })
+        TerminalText.safe(String(s.map { $0.isNewline ? " " : $0 }))
     }
 }
