@@ -239,8 +239,10 @@ final class Plugin: @unchecked Sendable {
     }
 
     /// Writes a line to QEMU's standard error (qemu_plugin_outs would need `-d plugin`).
+    /// A line on QEMU's standard error. Messages may carry guest text (a kernel banner), so
+    /// control characters are escaped (``TerminalText/safe(_:)``).
     static func log(_ message: String) {
-        var line = message + "\n"
+        var line = TerminalText.safe(message) + "\n"
         line.withUTF8 { buf in _ = write(2, buf.baseAddress, buf.count) }
     }
 }
