@@ -21,10 +21,21 @@ public enum GuestMachine {
         do throws(MachineProblem) {
             let root = try ContainedPath.root(directory)
             let machine = try description(of: try JSONDocument.read(fileName, in: root))
-            return (try machine.contained(in: root), root)
+            do throws(MachineProblem) {
+                return (try machine.contained(in: root), root)
+            } catch {
+                throw MachineProblem(field: guestField(error.field), reason: error.reason)
+            }
         } catch {
             throw OspreyError(error.message(about: file))
         }
+    }
+
+    /// The `guest.json` field that holds a description's `field`.
+    static func guestField(_ field: String) -> String {
+        let names = ["type": "machine", "cpu.model": "cpu", "memory_mib": "memoryMiB"]
+        if let name = names[field] { return name }
+        return field.hasPrefix("drives[0]") || field.hasPrefix("devices[0]") ? "disk" : field
     }
 
     /// The description `guest.json`'s `document` says (files not yet resolved).

@@ -102,9 +102,9 @@ public enum MachineArguments {
             case "cpu":
                 let parts = value.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
                 let model = parts.first ?? ""
-                let problems = [MachineRules.cpuModel(model)].compactMap { $0 } + parts.dropFirst().compactMap(MachineRules.cpuFeature)
-                for problem in problems { refuse(option, problem) }
-                if problems.isEmpty {
+                if let problem = MachineRules.cpuModel(model) ?? parts.dropFirst().lazy.compactMap(MachineRules.cpuFeature).first {
+                    refuse(option, problem)
+                } else {
                     machine.cpuModel = model
                     machine.cpuFeatures = Array(parts.dropFirst())
                 }
@@ -217,6 +217,9 @@ public enum MachineArguments {
             if let flag = spec["readonly"], !ValueRule.booleans.contains(flag) { problems.append("readonly=\(TextEscaping.token(flag)) is not on or off") }
             let id = spec["id"] ?? freshID(interface == .pflash ? "pflash" : "disk")
             if let reason = MachineRules.identifier(id) { problems.append(reason) }
+            if let interface, spec["index"] != nil || spec["unit"] != nil, let reason = MachineRules.drivePosition(interface) {
+                problems.append(reason)
+            }
             var position: [String: Int] = [:]
             for key in ["index", "unit"] {
                 guard let text = spec[key] else { continue }
@@ -245,7 +248,7 @@ public enum MachineArguments {
             }
             var problems = [MachineRules.identifier(id), MachineRules.netdevType(type)].compactMap { $0 }
             let settings = spec.pairs.filter { $0.key != "type" && $0.key != "id" }
-            problems += settings.compactMap { MachineRules.netdevSetting($0.key, $0.value) }
+            if problems.isEmpty { problems = settings.compactMap { MachineRules.netdevSetting($0.key, $0.value) } }
             for problem in problems { refuse(option, problem) }
             if problems.isEmpty { machine.netdevs.append(.init(id: id, type: type, options: QemuKeyValues(pairs: settings))) }
         }

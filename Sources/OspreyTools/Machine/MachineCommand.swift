@@ -25,9 +25,10 @@ public enum MachineCommand {
             out.append("-" + name)
             if let value { out.append(value) }
         }
-        let machineSettings = machine.machineType.map { [("type", $0)] } ?? []
-        if !machineSettings.isEmpty || !machine.machineProperties.pairs.isEmpty {
-            add("machine", QemuKeyValues(pairs: machineSettings + machine.machineProperties.pairs).text)
+        if let type = machine.machineType {
+            add("machine", leading(type, machine.machineProperties))
+        } else if !machine.machineProperties.pairs.isEmpty {
+            add("machine", machine.machineProperties.text)
         }
         if let model = machine.cpuModel { add("cpu", ([model] + machine.cpuFeatures).joined(separator: ",")) }
         if let memory = machine.memoryMiB { add("m", "\(memory)M") }
@@ -47,16 +48,22 @@ public enum MachineCommand {
             for (name, value) in driveOptions(drive, access: access) { add(name, value) }
         }
         for netdev in machine.netdevs {
-            add("netdev", QemuKeyValues(pairs: [("type", netdev.type), ("id", netdev.id)] + netdev.options.pairs).text)
+            add("netdev", leading(netdev.type, QemuKeyValues(pairs: [("id", netdev.id)] + netdev.options.pairs)))
             if access == .recordReplay { add("object", "filter-replay,id=osprey-replay-\(netdev.id),netdev=\(netdev.id)") }
         }
         if machine.netdevs.isEmpty { add("nic", "none") }
         for device in machine.devices {
-            add("device", QemuKeyValues(pairs: [("driver", device.driver)] + device.properties.pairs).text)
+            add("device", leading(device.driver, device.properties))
         }
         add("serial", "stdio")
         add("monitor", "none")
         return out
+    }
+
+    /// `NAME,key=value,...`: an option whose first, implied key (`type`, `driver`) is a
+    /// checked name without `,` or `=`.
+    static func leading(_ name: String, _ settings: QemuKeyValues) -> String {
+        settings.pairs.isEmpty ? name : name + "," + settings.text
     }
 
     /// The `-drive` (and `-device`) options of one drive.

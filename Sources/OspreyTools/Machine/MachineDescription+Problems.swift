@@ -41,9 +41,7 @@ extension MachineDescription {
             if !driveIDs.insert(drive.id).inserted { check("\(field).id", "two drives have the id \(TextEscaping.token(drive.id))") }
             if let format = drive.format { check("\(field).format", MachineRules.driveFormat(format)) }
             checkSettings("\(field).options", drive.options, MachineRules.driveSetting)
-            if drive.interface != .pflash, drive.index != nil || drive.unit != nil {
-                check(field, "index and unit are kept for pflash drives only; other disks are attached in the order given")
-            }
+            if drive.index != nil || drive.unit != nil { check(field, MachineRules.drivePosition(drive.interface)) }
             for (name, value) in [("index", drive.index), ("unit", drive.unit)] {
                 if let value, !(0...7).contains(value) { check("\(field).\(name)", "\(value) is not from 0 to 7") }
             }

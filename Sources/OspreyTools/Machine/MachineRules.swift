@@ -119,6 +119,13 @@ public enum MachineRules {
         "detect-zeroes": .oneOf(["off", "on", "unmap"]),
     ]
 
+    /// Why a drive on `interface` may not have an `index=` or `unit=`, or nil: they are kept
+    /// for flash only (which unit is the code, which the variables), as where an IDE disk
+    /// goes depends on the machine.
+    public static func drivePosition(_ interface: MachineDescription.Drive.Interface) -> String? {
+        interface == .pflash ? nil : "index and unit are kept for pflash drives only; other disks are attached in the order given"
+    }
+
     /// Why a drive setting is refused, or nil.
     public static func driveSetting(_ key: String, _ value: String) -> String? {
         setting(key, value, in: driveSettings, of: "drive setting")

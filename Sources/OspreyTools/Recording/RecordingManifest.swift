@@ -46,7 +46,11 @@ public struct RecordingManifest: Sendable, Equatable {
         do throws(MachineProblem) {
             let root = try ContainedPath.root(directory)
             var manifest = try RecordingManifest(json: try JSONDocument.read(fileName, in: root))
-            manifest.machine = try manifest.machine.contained(in: root)
+            do throws(MachineProblem) {
+                manifest.machine = try manifest.machine.contained(in: root)
+            } catch {
+                throw error.inside("machine")
+            }
             do throws(MachineProblem) {
                 _ = try ContainedPath.resolve(logName, in: root)
             } catch {
