@@ -70,10 +70,10 @@ public struct Recorder {
         var run = QemuInvocation.machine(manifest.machine, in: root, drives: .recordReplay, ownsConsole: invocation.ownsConsole)
         run.binary = invocation.binary
         run.arguments += ["-icount", manifest.icountOption("record")]
+        manifest.facts.recordCommand = run.commandLine  // without the plugin: the machine, not this host's paths
         let countURL = root.appendingPathComponent(Self.countFile)
         try run.addPlugin(try plugin ?? PluginLocator.locate(), options: [("mode", "count"), ("out", countURL.path)])
         manifest.facts.qemuVersion = Self.version(of: run.binary)
-        manifest.facts.recordCommand = run.commandLine
         manifest.facts.recordedAt = ISO8601DateFormatter().string(from: Date())
 
         var runner = GuestRunner(invocation: run, consoleFile: consoleFile, timeoutSeconds: timeoutSeconds)
