@@ -235,7 +235,7 @@ public enum MachineArguments {
         }
 
         func freshID(_ stem: String) -> String {
-            var n = machine.drives.count
+            var n = 0
             while machine.drives.contains(where: { $0.id == "\(stem)\(n)" }) { n += 1 }
             return "\(stem)\(n)"
         }

@@ -30,6 +30,25 @@ struct HostileRecordingTests {
         try bench.expectRefused(run, reason: hostile.reason)
     }
 
+    @Test("a machine that reaches the host is refused by osprey record before anything runs or is copied")
+    func hostileMachineIsNotRecorded() throws {
+        let bench = try HostileBench("record")
+        let secret = bench.canary.appendingPathComponent("secret").path
+        let out = bench.root.appendingPathComponent("new-recording")
+        let run = try bench.osprey([
+            "record", "--out", out.path, "--", "qemu-system-x86_64", "-kernel", secret, "-serial", "file:\(bench.canary.path)/out",
+            "-device", "loader,file=\(secret)", "-netdev", "user,id=n0,guestfwd=tcp:10.0.2.1:80-cmd:touch \(bench.marker.path)",
+        ])
+        #expect(run.status == 1)
+        for reason in ["-serial file:", "device loader loads a host file", "netdev setting guestfwd"] {
+            #expect(run.stderr.contains(reason), "\(run.stderr)")
+        }
+        #expect(run.log.executed.count == 1, "\(run.log.executed)")
+        #expect(run.log.opened.filter { $0.path.hasPrefix(bench.canary.path) || $0.forWriting }.isEmpty, "\(run.log.opened)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        #expect(!FileManager.default.fileExists(atPath: bench.marker.path))
+    }
+
     @Test("control: a well-formed recording does start the QEMU found on PATH, and the harness sees it")
     func controlRunIsSeen() throws {
         let bench = try HostileBench("control")
