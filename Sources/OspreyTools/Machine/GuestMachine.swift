@@ -48,9 +48,8 @@ public enum GuestMachine {
                 ? "this guest was built by an older Osprey, whose guest.json holds a QEMU command line; rebuild the guest with `osprey guest build`"
                 : "\(TextEscaping.token(format)) is not \(formatName)")
         }
-        let name = try object.requiredString("architecture", maxBytes: 32)
-        guard let architecture = Architecture(rawValue: name) else {
-            throw MachineProblem(field: "architecture", reason: "\(TextEscaping.token(name)) is not one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let architecture = try object.choice("architecture", of: Architecture.self) else {
+            throw MachineProblem(field: "architecture", reason: "is missing")
         }
         var machine = MachineDescription(architecture: architecture)
         machine.machineType = try object.requiredString("machine", maxBytes: 64)

@@ -51,6 +51,22 @@ struct JSONFields {
         return text
     }
 
+    /// A string that must name one of `E`'s cases.
+    mutating func choice<E: RawRepresentable & CaseIterable>(_ key: String, of type: E.Type) throws(MachineProblem) -> E?
+    where E.RawValue == String {
+        guard let value = value(key) else { return nil }
+        return try Self.choice(value, at: field(key), of: type)
+    }
+
+    static func choice<E: RawRepresentable & CaseIterable>(_ value: JSONValue, at field: String, of type: E.Type) throws(MachineProblem) -> E
+    where E.RawValue == String {
+        let text = try string(value, at: field, maxBytes: 64)
+        guard let known = E(rawValue: text) else {
+            throw MachineProblem(field: field, reason: "\(TextEscaping.token(text)) is not one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return known
+    }
+
     mutating func int(_ key: String, in range: ClosedRange<Int>) throws(MachineProblem) -> Int? {
         guard let value = value(key) else { return nil }
         guard case .int(let number) = value else { throw MachineProblem(field: field(key), reason: "is not a whole number") }

@@ -48,10 +48,8 @@ extension MachineDescription {
     /// checked by ``problems()``, the files by ``contained(in:)``.
     init(json value: JSONValue, at field: String) throws(MachineProblem) {
         var object = try JSONFields(value, at: field)
-        let name = try object.requiredString("architecture", maxBytes: 32)
-        guard let architecture = Architecture(rawValue: name) else {
-            throw MachineProblem(field: object.field("architecture"),
-                                 reason: "\(TextEscaping.token(name)) is not one of \(Architecture.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let architecture = try object.choice("architecture", of: Architecture.self) else {
+            throw MachineProblem(field: object.field("architecture"), reason: "is missing")
         }
         self.init(architecture: architecture)
         machineType = try object.string("type", maxBytes: 64)
@@ -85,18 +83,8 @@ extension MachineDescription {
                 properties: try device.settings("properties")))
             try device.finish()
         }
-        for (index, flag) in try object.strings("flags", max: 8, maxBytes: 32).enumerated() {
-            guard let known = Flag(rawValue: flag) else {
-                throw MachineProblem(field: "\(object.field("flags"))[\(index)]", reason: "\(TextEscaping.token(flag)) is not one of \(Flag.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            flags.append(known)
-        }
-        if let shown = try object.string("display", maxBytes: 32) {
-            guard let known = Display(rawValue: shown) else {
-                throw MachineProblem(field: object.field("display"), reason: "\(TextEscaping.token(shown)) is not one of \(Display.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            display = known
-        }
+        for (itemField, item) in try object.array("flags", max: 8) { flags.append(try JSONFields.choice(item, at: itemField, of: Flag.self)) }
+        display = try object.choice("display", of: Display.self) ?? .none
         vga = try object.string("vga", maxBytes: 32)
         rtc = try object.settings("rtc")
         boot = try object.settings("boot")
@@ -117,9 +105,8 @@ extension MachineDescription.Drive {
 
     init(json value: JSONValue, at field: String) throws(MachineProblem) {
         var object = try JSONFields(value, at: field)
-        let interfaceName = try object.requiredString("interface", maxBytes: 16)
-        guard let interface = Interface(rawValue: interfaceName) else {
-            throw MachineProblem(field: object.field("interface"), reason: "\(TextEscaping.token(interfaceName)) is not one of \(Interface.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard let interface = try object.choice("interface", of: Interface.self) else {
+            throw MachineProblem(field: object.field("interface"), reason: "is missing")
         }
         self.init(
             id: try object.requiredString("id", maxBytes: 32),

@@ -283,26 +283,20 @@ struct HostileBench {
         try Data(text.utf8).write(to: url)
     }
 
-    func writeManifest(_ object: [String: Any]) throws {
-        try JSONSerialization.data(withJSONObject: object).write(to: recording.appendingPathComponent("manifest.json"))
+    func writeManifest(_ object: [String: Any]) throws { try Self.write(object, to: recording.appendingPathComponent("manifest.json")) }
+    func editManifest(_ change: (inout [String: Any]) -> Void) throws { try Self.edit(recording.appendingPathComponent("manifest.json"), change) }
+    func writeGuestJSON(_ object: [String: Any]) throws { try Self.write(object, to: guest.appendingPathComponent("guest.json")) }
+    func editGuestJSON(_ change: (inout [String: Any]) -> Void) throws { try Self.edit(guest.appendingPathComponent("guest.json"), change) }
+
+    static func write(_ object: [String: Any], to url: URL) throws {
+        try JSONSerialization.data(withJSONObject: object).write(to: url)
     }
 
-    func editManifest(_ change: (inout [String: Any]) -> Void) throws {
-        let url = recording.appendingPathComponent("manifest.json")
+    /// Rewrites the JSON object in `url` with `change` applied.
+    static func edit(_ url: URL, _ change: (inout [String: Any]) -> Void) throws {
         var object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] ?? [:]
         change(&object)
-        try writeManifest(object)
-    }
-
-    func writeGuestJSON(_ object: [String: Any]) throws {
-        try JSONSerialization.data(withJSONObject: object).write(to: guest.appendingPathComponent("guest.json"))
-    }
-
-    func editGuestJSON(_ change: (inout [String: Any]) -> Void) throws {
-        let url = guest.appendingPathComponent("guest.json")
-        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any] ?? [:]
-        change(&object)
-        try writeGuestJSON(object)
+        try write(object, to: url)
     }
 
     func remove(_ path: String) throws { try FileManager.default.removeItem(at: recording.appendingPathComponent(path)) }
