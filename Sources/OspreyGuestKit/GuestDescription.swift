@@ -22,6 +22,7 @@ public struct GuestDescription: Encodable, Sendable, Equatable {
     public var machine: String
     /// QEMU's CPU model, or nil for the machine's default.
     public var cpu: String?
+    /// The guest's memory in MiB (512).
     public var memoryMiB: Int
     /// The kernel image, relative to the guest directory (`vmlinuz`).
     public var kernel: String

@@ -8,7 +8,9 @@ import OspreyCore
 /// line); the machine around them (no default devices, no reboot, the disk as a virtio block
 /// device, Osprey's console) is decided here. The QEMU binary follows from the architecture.
 public enum GuestMachine {
+    /// The file's name inside a guest directory.
     public static let fileName = "guest.json"
+    /// The value of `format` the tools read.
     public static let formatName = "osprey-guest/2"
 
     /// The drive id of a disk guest's root disk (`/dev/vda`).

@@ -9,7 +9,9 @@ import OspreyCore
 public enum MachineArguments {
     /// Why a command line cannot become a description: one sentence per option.
     public struct Refusal: Error, Sendable, CustomStringConvertible {
+        /// One sentence per refused option: `-serial file:/x: the serial console is Osprey's ...`.
         public var reasons: [String]
+        /// All the reasons, one a line.
         public var description: String {
             "this machine cannot be recorded for a faithful replay:\n  " + reasons.joined(separator: "\n  ")
         }

@@ -13,6 +13,7 @@ import OspreyCore
 /// The machine always has one CPU, TCG, and Osprey's console (serial on standard output, no
 /// monitor, no display).
 public struct MachineDescription: Sendable, Equatable {
+    /// The guest CPU architecture; it picks the QEMU binary.
     public var architecture: Architecture
     /// `-machine TYPE` (`q35`, `virt`); nil for QEMU's default machine.
     public var machineType: String?
@@ -24,16 +25,25 @@ public struct MachineDescription: Sendable, Equatable {
     public var cpuFeatures: [String] = []
     /// `-m`, in MiB; nil for QEMU's default.
     public var memoryMiB: Int?
+    /// `-kernel`: the kernel image file.
     public var kernel: String?
+    /// `-initrd`: the initial RAM disk file.
     public var initrd: String?
+    /// `-dtb`: a device tree blob file.
     public var dtb: String?
+    /// `-bios`: a firmware file.
     public var bios: String?
     /// The kernel command line: any text, passed to QEMU as one argument.
     public var append: String?
+    /// Disks and flash, in the order they are attached.
     public var drives: [Drive] = []
+    /// Network back ends (user-mode only).
     public var netdevs: [Netdev] = []
+    /// Further devices, in order.
     public var devices: [Device] = []
+    /// `-nodefaults`, `-no-reboot`, `-no-shutdown`.
     public var flags: [Flag] = []
+    /// `-display none` or `-nographic`.
     public var display: Display = .none
     /// `-vga MODEL` (``MachineRules/vgaModels``); nil for the machine's default.
     public var vga: String?
@@ -42,6 +52,7 @@ public struct MachineDescription: Sendable, Equatable {
     /// `-boot` settings (``MachineRules/bootSettings``).
     public var boot = QemuKeyValues(pairs: [])
 
+    /// An empty machine of `architecture` (QEMU's defaults for everything).
     public init(architecture: Architecture) {
         self.architecture = architecture
     }

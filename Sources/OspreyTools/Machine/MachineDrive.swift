@@ -10,11 +10,13 @@ extension MachineDescription {
 
         /// The drive's id (``MachineRules/identifier(_:)``): `-device ...,drive=ID` names it.
         public var id: String
+        /// The image file (see ``MachineDescription`` for what paths are relative to).
         public var file: String
         /// The image format: `qcow2` or `raw` in a stored description; a user's command line
         /// may name any format `qemu-img` reads (the recording converts it), or none.
         public var format: String?
         public var interface: Interface
+        /// Opened read-only (the guest sees a read-only disk).
         public var readonly = false
         /// `index=` and `unit=`: kept for flash (which unit is the code, which the variables).
         public var index: Int?
@@ -22,6 +24,7 @@ extension MachineDescription {
         /// `cache`, `discard`, `detect-zeroes` (``MachineRules/driveSettings``).
         public var options = QemuKeyValues(pairs: [])
 
+        /// A drive with no index, unit or further settings.
         public init(id: String, file: String, format: String?, interface: Interface, readonly: Bool = false) {
             self.id = id
             self.file = file

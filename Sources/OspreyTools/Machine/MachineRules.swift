@@ -201,6 +201,7 @@ public enum MachineRules {
     /// The `-vga` models allowed (none needs no host display).
     public static let vgaModels = ["none", "std", "cirrus", "virtio"]
 
+    /// Why `-vga MODEL` is refused, or nil.
     public static func vga(_ model: String) -> String? {
         vgaModels.contains(model) ? nil : "vga \(TextEscaping.token(model)) is not one of \(vgaModels.joined(separator: ", "))"
     }
@@ -210,6 +211,7 @@ public enum MachineRules {
         "clock": .oneOf(["host", "rt", "vm"]), "driftfix": .oneOf(["none", "slew"]), "base": .oneOf(["utc", "localtime"]),
     ]
 
+    /// Why an `-rtc` setting is refused, or nil.
     public static func rtcSetting(_ key: String, _ value: String) -> String? {
         setting(key, value, in: rtcSettings, of: "rtc setting")
     }
@@ -220,6 +222,7 @@ public enum MachineRules {
         "reboot-timeout": .integer(-1...65535), "splash-time": .integer(0...65535),
     ]
 
+    /// Why a `-boot` setting is refused, or nil.
     public static func bootSetting(_ key: String, _ value: String) -> String? {
         if key == "splash" { return "boot setting splash names a host file" }
         return setting(key, value, in: bootSettings, of: "boot setting")

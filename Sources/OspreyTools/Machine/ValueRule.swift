@@ -8,7 +8,9 @@ public enum ValueRule: Sendable {
     case boolean
     /// A boolean or `auto`.
     case onOffAuto
+    /// One of these exact values.
     case oneOf([String])
+    /// A decimal number in the range.
     case integer(ClosedRange<Int>)
     /// Letters, digits, `.`, `_`, `-` (at most 64): bus names, serial numbers, model names.
     case name

@@ -19,6 +19,7 @@ public struct RecordingFacts: Sendable, Equatable {
     /// The QEMU command that recorded, for the record (never run again).
     public var recordCommand: String?
 
+    /// No facts known.
     public init() {}
 
     /// The longest text a fact may hold (the record command may be longer).

@@ -12,19 +12,24 @@ import OspreyCore
 /// fields refused; every file it names resolved by the one path rule, every drive's header
 /// checked. Errors are one line naming the file and the field.
 public struct RecordingManifest: Sendable, Equatable {
+    /// The value of `format` this version reads and writes.
     public static let formatName = "osprey-recording/2"
+    /// The manifest's name inside a recording directory.
     public static let fileName = "manifest.json"
     /// The replay log QEMU writes and reads (`rrfile=`), inside the recording directory.
     public static let logName = "replay.bin"
 
+    /// The recorded machine; its files are relative to the recording directory.
     public var machine: MachineDescription
     /// `-icount shift=N` of record and replay: each instruction advances the guest clock by
     /// 2^N ns.
     public var icountShift: Int
     /// True for guests made by `osprey guest build` (their console shows the scenario's end).
     public var ownsConsole: Bool
+    /// What is known about the recorded run.
     public var facts = RecordingFacts()
 
+    /// A manifest without facts yet.
     public init(machine: MachineDescription, icountShift: Int, ownsConsole: Bool) {
         self.machine = machine
         self.icountShift = icountShift
