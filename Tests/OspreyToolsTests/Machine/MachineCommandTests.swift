@@ -7,8 +7,10 @@ import Testing
 struct MachineCommandTests {
     static func guest(_ arch: Architecture, disk: Bool) -> MachineDescription {
         var machine = MachineDescription(architecture: arch)
-        machine.machineType = arch == .x86_64 ? "q35" : "virt"
-        machine.cpuModel = arch == .aarch64 ? "cortex-a57" : nil
+        switch arch {
+        case .x86_64: machine.machineType = "q35"
+        case .aarch64: (machine.machineType, machine.cpuModel) = ("virt", "cortex-a57")
+        }
         machine.memoryMiB = 512
         machine.flags = [.nodefaults, .noReboot]
         machine.kernel = "vmlinuz"
