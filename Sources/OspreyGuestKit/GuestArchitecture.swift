@@ -45,14 +45,6 @@ public enum GuestArchitecture: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// The QEMU system emulator that runs guests of this architecture.
-    public var qemuBinary: String {
-        switch self {
-        case .x86_64: "qemu-system-x86_64"
-        case .aarch64: "qemu-system-aarch64"
-        }
-    }
-
     /// The kernel console device of the machine the guest kit picks.
     public var console: String {
         switch self {
@@ -61,24 +53,23 @@ public enum GuestArchitecture: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// QEMU arguments that boot `kernel` with `initrd` (paths as given, normally relative to
-    /// the guest directory), and with `disk` (a qcow2 image) as a virtio-blk PCI disk when
-    /// given. No `-serial`, `-plugin` or `-accel`: the runner adds those. The kernel command
-    /// line names no root device: a disk guest's initramfs mounts the disk itself.
-    public func qemuArguments(kernel: String, initrd: String, disk: String? = nil) -> [String] {
-        let machine: [String] = switch self {
-        case .x86_64: ["-machine", "q35"]
-        case .aarch64: ["-M", "virt", "-cpu", "cortex-a57"]
+    /// QEMU's machine type for guests of this architecture.
+    public var machineType: String {
+        switch self {
+        case .x86_64: "q35"
+        case .aarch64: "virt"
         }
-        return machine + [
-            "-m", "512M", "-nodefaults", "-no-reboot", "-display", "none",
-            "-kernel", kernel, "-initrd", initrd,
-            "-append", "console=\(console) panic=-1 quiet",
-        ] + (disk.map(Self.diskArguments) ?? [])
     }
 
-    /// `-drive` and `-device` for a qcow2 root disk the guest sees as `/dev/vda`.
-    static func diskArguments(_ disk: String) -> [String] {
-        ["-drive", "file=\(disk),format=qcow2,if=none,id=root", "-device", "virtio-blk-pci,drive=root"]
+    /// QEMU's CPU model, or nil for the machine's default.
+    public var cpuModel: String? {
+        switch self {
+        case .x86_64: nil
+        case .aarch64: "cortex-a57"
+        }
     }
+
+    /// The kernel command line of the kit's guests: the console, reboot on panic (QEMU runs
+    /// with `-no-reboot`, so it exits), quiet.
+    public var kernelCommandLine: String { "console=\(console) panic=-1 quiet" }
 }

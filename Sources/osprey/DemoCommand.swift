@@ -54,7 +54,7 @@ struct DemoCommand: ParsableCommand {
                 Diagnostics.error("\(problem)\n(console: \(recorder.consoleFile?.path ?? "-"))")
                 throw ExitCode(2)
             }
-            Diagnostics.note(String(format: "recorded in %.1f s: %.2f G instructions", recorded.wallSeconds, Double(recorded.manifest.instructions ?? 0) / 1e9))
+            Diagnostics.note(String(format: "recorded in %.1f s: %.2f G instructions", recorded.wallSeconds, Double(recorded.manifest.facts.instructions ?? 0) / 1e9))
 
             Diagnostics.note("2/3 replaying it to learn the kernel's profile (\(profile.path))")
             _ = try MachineSource.recording(recording).run(

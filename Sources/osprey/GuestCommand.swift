@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OspreyGuestKit
+import OspreyTools
 
 /// `osprey guest`: commands that make guests for Osprey to run.
 public struct GuestCommand: ParsableCommand {
@@ -114,7 +115,7 @@ struct GuestBuildCommand: ParsableCommand {
             print("""
                 guest written to \(request.outDir): \(guest.architecture), kernel \(kernel), \
                 initramfs \(size(guest.initrd))\(disk)
-                boot it: cd \(request.outDir) && \(guest.qemuBinary) \(guest.qemuArgs.map(Self.shellQuote).joined(separator: " ")) -serial stdio
+                boot it: cd \(request.outDir) && \(try QemuInvocation.guest(at: URL(fileURLWithPath: request.outDir)).commandLine)
                 """)
         } catch {
             FileHandle.standardError.write(Data("osprey: error: \(error)\n".utf8))

@@ -17,21 +17,22 @@ struct MachineOptions: ParsableArguments {
 
     @Argument(parsing: .postTerminator, help: ArgumentHelp(
         "Your own QEMU arguments after `--` (optionally starting with qemu-system-x86_64 or qemu-system-aarch64).",
-        discussion: "With --guest, arguments after `--` are added to the guest's own (for example `-- -smp 2`)."))
+        discussion: """
+            With --guest or --replay, arguments after `--` are extra QEMU options added to the machine's own \
+            (for example `-- -d guest_errors`), passed to QEMU as they are: what they do is your responsibility \
+            (a recording or guest directory itself never adds options).
+            """))
     var qemuArguments: [String] = []
 
     func validate() throws {
-        if replay != nil {
-            if guest != nil || !qemuArguments.isEmpty {
-                throw ValidationError("--replay runs the recorded machine as it was; drop --guest and the arguments after --")
-            }
-            return
+        if replay != nil, guest != nil {
+            throw ValidationError("--replay runs the recorded machine; drop --guest")
         }
-        if guest == nil && qemuArguments.isEmpty {
+        if guest == nil && replay == nil && qemuArguments.isEmpty {
             throw ValidationError("name a machine: --guest DIR, your QEMU arguments after --, or --replay RECORDING")
         }
-        if guest != nil, let first = qemuArguments.first, first.hasPrefix("qemu-system-") {
-            throw ValidationError("with --guest, arguments after -- are extra QEMU options; \(first) names a whole machine: drop --guest or the binary")
+        if guest != nil || replay != nil, let first = qemuArguments.first, first.hasPrefix("qemu-system-") {
+            throw ValidationError("with --guest or --replay, arguments after -- are extra QEMU options; \(first) names a whole machine: drop it")
         }
         if let arch, Architecture(rawValue: arch) == nil {
             throw ValidationError("unknown --arch \(arch) (x86_64 or aarch64)")
@@ -40,7 +41,7 @@ struct MachineOptions: ParsableArguments {
 
     /// The machine named: a QEMU command, or a recording.
     func source() throws -> MachineSource {
-        if let replay { return .recording(URL(fileURLWithPath: replay)) }
+        if let replay { return .recording(URL(fileURLWithPath: replay), extraArguments: qemuArguments) }
         return .machine(try invocation())
     }
 
@@ -54,10 +55,11 @@ struct MachineOptions: ParsableArguments {
     }
 }
 
-/// What a plugin run runs: a machine, or the replay of a recording.
+/// What a plugin run runs: a machine, or the replay of a recording (with the user's own
+/// extra QEMU options, passed on as they are).
 enum MachineSource {
     case machine(QemuInvocation)
-    case recording(URL, stallSeconds: Double = 60)
+    case recording(URL, stallSeconds: Double = 60, extraArguments: [String] = [])
 
     /// Runs the plugin in `mode` (trace, profile or check) writing `output`, with progress on
     /// standard error. A run that ends badly is reported, saying that `kept` is in `output`,
@@ -88,13 +90,14 @@ enum MachineSource {
                 throw ExitCode(2)
             }
             return result
-        case .recording(let directory, let stallSeconds):
-            var replayer = try Replayer(directory: directory, output: outputURL)
+        case .recording(let directory, let stallSeconds, let extraArguments):
+            var replayer = try Replayer(directory: directory, output: outputURL, extraArguments: extraArguments)
             replayer.stallSeconds = stallSeconds
             replayer.session.configure(mode: mode, profile: profile, console: console, pluginOptions: pluginOptions)
             replayer.session.timeoutSeconds = max(timeout, replayer.session.timeoutSeconds)
             replayer.progress = { Diagnostics.note($0) }
-            Diagnostics.note("replaying \(directory.path) (\(replayer.manifest.instructions.map { String(format: "%.2f G instructions", Double($0) / 1e9) } ?? "length unknown"), recorded in \(replayer.manifest.durationSeconds.map { String(format: "%.1f s", $0) } ?? "?"))")
+            let facts = replayer.manifest.facts
+            Diagnostics.note("replaying \(directory.path) (\(facts.instructions.map { String(format: "%.2f G instructions", Double($0) / 1e9) } ?? "length unknown"), recorded in \(facts.durationSeconds.map { String(format: "%.1f s", $0) } ?? "?"))")
             let result = try replayer.replay()
             if let problem = result.problem {
                 Diagnostics.error("\(problem)\n(\(kept) is in \(output))")

@@ -14,9 +14,9 @@ struct DiskGuestTests {
     @Test(arguments: kernels)
     func scenarioRunsFromTheDisk(_ kernel: String) throws {
         let guest = try Fixtures.diskGuest(kernel: kernel)
-        let description = try GuestDescription.load(from: guest)
-        #expect(description.disk == "disk.qcow2")
-        #expect(description.qemuArgs.contains("virtio-blk-pci,drive=root"))
+        let (machine, _) = try GuestMachine.load(from: guest)
+        #expect(machine.drives.map(\.file) == ["disk.qcow2"])
+        #expect(try QemuInvocation.guest(at: guest).arguments.contains("virtio-blk-pci,drive=root"))
         #expect(FileManager.default.fileExists(atPath: guest.appendingPathComponent("disk.qcow2").path))
 
         let run = try Fixtures.trace(guest: guest, timeout: 300, name: "disk-\(kernel)")

@@ -1,39 +1,18 @@
 import Foundation
 import OspreyCore
 
-/// The few `qemu-img` operations a recording needs.
+/// The `qemu-img` operation a recording needs, run only on the user's own images at record
+/// time (never on a file of a recording someone handed over: those are checked by
+/// reading their header, ``QcowHeader``).
 public enum QemuImage {
-    /// The format of `image` (`qemu-img info --output=json`) and its size and modification time.
-    /// `declared` is the format the command line gave, if any (then trusted, not probed).
-    public static func facts(of image: URL, declared: String?) throws -> RecordingPlan.ImageFacts {
-        guard let (size, modified) = fingerprint(of: image.path) else {
-            throw OspreyError("cannot read the disk image \(image.path)")
-        }
-        var format = declared
-        if format == nil {
-            let (status, output, error) = try run(["info", "--output=json", image.path])
-            guard status == 0, let info = try? JSONValue.parse(output), let probed = info["format"]?.stringValue else {
-                throw OspreyError("qemu-img cannot read \(image.path): \(error.trimmingCharacters(in: .whitespacesAndNewlines))")
-            }
-            format = probed
-        }
-        return RecordingPlan.ImageFacts(format: format ?? "raw", size: size, modified: modified)
-    }
-
-    /// A file's size and modification time (seconds since 1970), or nil if it cannot be read.
-    public static func fingerprint(of path: String) -> (size: UInt64, modified: Double)? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              FileManager.default.isReadableFile(atPath: path) else { return nil }
-        let size = (attributes[.size] as? NSNumber)?.uint64Value ?? 0
-        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        return (size, modified)
-    }
-
-    /// Creates a qcow2 overlay at `overlay` whose backing file is `backing` (opened read-only).
-    public static func createOverlay(at overlay: URL, backing: URL, backingFormat: String) throws {
-        let (status, _, error) = try run(["create", "-q", "-f", "qcow2", "-F", backingFormat, "-b", backing.path, overlay.path])
+    /// Writes `image` (of `format`, or probed as QEMU would when nil) as one self-contained
+    /// file `output` of `outputFormat` (`qcow2` or `raw`): a backing chain is folded in.
+    public static func convert(_ image: URL, format: String?, to output: URL, as outputFormat: String) throws {
+        let input = image.standardizedFileURL.path  // absolute: never read as a protocol (nbd:, json:)
+        let arguments = ["convert", "-q"] + (format.map { ["-f", $0] } ?? []) + ["-O", outputFormat, input, output.path]
+        let (status, _, error) = try run(arguments)
         guard status == 0 else {
-            throw OspreyError("qemu-img could not create an overlay over \(backing.path): \(error.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw OspreyError("qemu-img could not copy \(input) into the recording: \(error.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
     }
 

@@ -3,6 +3,12 @@ import OspreyCore
 
 /// `osprey record`: runs a machine once under QEMU's record/replay into a recording
 /// directory (``RecordingManifest``), with only Osprey's instruction counter loaded.
+///
+/// The machine's command line becomes a ``MachineDescription`` first (``MachineArguments``:
+/// what cannot be recorded, or reaches the host, is refused with every reason before anything
+/// runs); its files are copied into the recording (``RecordingFiles``); the copy is checked as
+/// a replay checks it; and the recording run's command is built from it by the same
+/// ``MachineCommand`` every replay uses, so what is recorded is what is replayed.
 public struct Recorder {
     public var invocation: QemuInvocation
     public var directory: URL
@@ -11,12 +17,12 @@ public struct Recorder {
     public var plugin: URL?
     public var progress: (@Sendable (String) -> Void)?
 
-    /// `-icount` settings of every recording: each instruction advances the guest's clock by
+    /// `-icount shift=3` for every recording: each instruction advances the guest's clock by
     /// 8 ns (2^3; about TCG's own speed on the machines we measured), and idle time jumps to
     /// the next timer (QEMU's default sleep=on). A fixed rate keeps the log small (no clock
     /// adjustments to record) and the replay fast; `sleep=off` is not used because a guest that
     /// waits for its disk then never sees the request complete.
-    public static let icount = "shift=3"
+    public static let icountShift = 3
     static let countFile = "record-count.json"
 
     public init(invocation: QemuInvocation, directory: URL) {
@@ -41,29 +47,34 @@ public struct Recorder {
                 throw OspreyError("\(dir.path) already exists and is not empty; choose another --out or remove it")
             }
         }
-        let options = QemuOption.parse(invocation.arguments)
+        let parsed: MachineDescription
+        do {
+            parsed = try MachineArguments.parse(invocation.arguments, architecture: invocation.architecture)
+        } catch {
+            throw OspreyError(error.description)
+        }
         let workingDirectory = invocation.workingDirectory ?? URL(fileURLWithPath: fm.currentDirectoryPath)
-        let plan = try RecordingPlan.make(
-            options: options, architecture: invocation.architecture, workingDirectory: workingDirectory,
-            inspect: QemuImage.facts(of:declared:))
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)
         var keep = false
         defer { if !keep { try? fm.removeItem(at: dir) } }
-        try plan.materialize(in: dir)
+        let copied = try RecordingFiles.copy(parsed, from: workingDirectory, into: dir)
+        var manifest = RecordingManifest(machine: copied, icountShift: Self.icountShift, ownsConsole: invocation.ownsConsole)
+        let root: URL
+        do throws(MachineProblem) {
+            root = try ContainedPath.root(dir)
+            manifest.machine = try copied.contained(in: root)
+        } catch {
+            throw OspreyError("the recording's copy of the machine does not pass the replay's checks: \(error)")
+        }
 
-        var run = QemuInvocation(
-            binary: invocation.binary, arguments: plan.arguments, workingDirectory: dir,
-            ownsConsole: invocation.ownsConsole, architecture: invocation.architecture)
-        run.arguments += ["-icount", "\(Self.icount),rr=record,rrfile=\(RecordingManifest.logName)"]
-        let countURL = dir.appendingPathComponent(Self.countFile)
+        var run = QemuInvocation.machine(manifest.machine, in: root, drives: .recordReplay, ownsConsole: invocation.ownsConsole)
+        run.binary = invocation.binary
+        run.arguments += ["-icount", manifest.icountOption("record")]
+        manifest.facts.recordCommand = run.commandLine  // without the plugin: the machine, not this host's paths
+        let countURL = root.appendingPathComponent(Self.countFile)
         try run.addPlugin(try plugin ?? PluginLocator.locate(), options: [("mode", "count"), ("out", countURL.path)])
-
-        var manifest = RecordingManifest(
-            architecture: invocation.architecture, qemuBinary: invocation.binary,
-            qemuVersion: Self.version(of: invocation.binary), arguments: plan.arguments, icount: Self.icount,
-            ownsConsole: invocation.ownsConsole, recordCommand: run.commandLine)
-        manifest.drives = plan.drives
-        manifest.recordedAt = ISO8601DateFormatter().string(from: Date())
+        manifest.facts.qemuVersion = Self.version(of: run.binary)
+        manifest.facts.recordedAt = ISO8601DateFormatter().string(from: Date())
 
         var runner = GuestRunner(invocation: run, consoleFile: consoleFile, timeoutSeconds: timeoutSeconds)
         runner.progress = progress
@@ -75,10 +86,10 @@ public struct Recorder {
         if case .qemuFailed(_, let detail) = outcome, (count ?? 0) == 0 {
             throw OspreyError("QEMU did not record the machine" + (detail.isEmpty ? "" : ":\n\(detail)"))
         }
-        manifest.durationSeconds = (wall * 10).rounded() / 10
-        manifest.instructions = count
-        manifest.outcome = outcome.summary
-        try manifest.save(to: dir)
+        manifest.facts.durationSeconds = (wall * 10).rounded() / 10
+        manifest.facts.instructions = count
+        manifest.facts.outcome = outcome.summary
+        try manifest.save(to: root)
         keep = true
         return Result(outcome: outcome, manifest: manifest, wallSeconds: wall)
     }

@@ -1,115 +1,100 @@
 import Foundation
 import OspreyCore
 
-/// `manifest.json` of a recording directory (`osprey record`): what a replay needs to start
-/// the same machine from the same state, and what is known about the recorded run.
-public struct RecordingManifest: Codable, Sendable, Equatable {
-    public static let formatName = "osprey-recording/1"
+/// `manifest.json` of a recording directory (`osprey record`), format `osprey-recording/2`:
+/// the machine as a ``MachineDescription`` (its files inside the recording), the `-icount`
+/// rate, whether Osprey owns the console, and facts about the recorded run. It holds no QEMU
+/// binary and no command line: a replay builds the command from the description
+/// (``MachineCommand``), so a recording someone hands over is data, never a command.
+///
+/// ``load(from:)`` reads it as hostile input: at most ``JSONDocument/sizeLimit`` bytes, checked
+/// before reading; parsed by the core's JSON parser; every field typed and checked, unknown
+/// fields refused; every file it names resolved by the one path rule, every drive's header
+/// checked. Errors are one line naming the file and the field.
+public struct RecordingManifest: Sendable, Equatable {
+    /// The value of `format` this version reads and writes.
+    public static let formatName = "osprey-recording/2"
+    /// The manifest's name inside a recording directory.
     public static let fileName = "manifest.json"
     /// The replay log QEMU writes and reads (`rrfile=`), inside the recording directory.
     public static let logName = "replay.bin"
 
-    public var format = Self.formatName
-    public var architecture: String
-    public var qemuBinary: String
-    /// `qemu-system-* --version`'s first line at recording time: a replay log is only
-    /// readable by the QEMU that wrote it.
-    public var qemuVersion: String
-    /// The machine's arguments, with paths relative to the recording directory and drives in
-    /// their replay form; no `-icount`, no `-plugin`.
-    public var arguments: [String]
-    /// `-icount` settings shared by record and replay (`rr=` and `rrfile=` are added).
-    public var icount: String
+    /// The recorded machine; its files are relative to the recording directory.
+    public var machine: MachineDescription
+    /// `-icount shift=N` of record and replay: each instruction advances the guest clock by
+    /// 2^N ns.
+    public var icountShift: Int
     /// True for guests made by `osprey guest build` (their console shows the scenario's end).
     public var ownsConsole: Bool
-    /// The exact QEMU command that recorded, for the record.
-    public var recordCommand: String
-    /// Disk images the recording reads through overlays, with what they were like.
-    public var drives: [Drive] = []
-    /// Seconds the recording took (wall clock).
-    public var durationSeconds: Double?
-    /// Instructions the recorded run executed (Osprey's block count), when known.
-    public var instructions: UInt64?
-    /// How the recorded run ended (a sentence).
-    public var outcome: String?
-    /// The kernel's banner, once a replay with a profile or `osprey profile --replay` saw it.
-    public var kernelBanner: String?
-    /// When the recording was made (ISO 8601).
-    public var recordedAt: String?
+    /// What is known about the recorded run.
+    public var facts = RecordingFacts()
 
-    /// A user's disk image behind an overlay of the recording.
-    public struct Drive: Codable, Sendable, Equatable {
-        /// The drive's id on the command line.
-        public var id: String
-        /// The user's image (absolute path): read only, as the overlay's backing file.
-        public var image: String
-        public var format: String
-        /// The overlay, relative to the recording directory.
-        public var overlay: String
-        /// The image's size and modification time at recording: a changed image would make
-        /// the replay diverge, so a replay refuses it.
-        public var size: UInt64
-        public var modified: Double
-
-        public init(id: String, image: String, format: String, overlay: String, size: UInt64, modified: Double) {
-            self.id = id
-            self.image = image
-            self.format = format
-            self.overlay = overlay
-            self.size = size
-            self.modified = modified
-        }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case format, architecture, arguments, icount, drives, instructions, outcome
-        case qemuBinary = "qemu_binary", qemuVersion = "qemu_version", ownsConsole = "owns_console"
-        case recordCommand = "record_command", durationSeconds = "duration_seconds"
-        case kernelBanner = "kernel_banner", recordedAt = "recorded_at"
-    }
-
-    public init(
-        architecture: Architecture, qemuBinary: String, qemuVersion: String, arguments: [String], icount: String,
-        ownsConsole: Bool, recordCommand: String
-    ) {
-        self.architecture = architecture.rawValue
-        self.qemuBinary = qemuBinary
-        self.qemuVersion = qemuVersion
-        self.arguments = arguments
-        self.icount = icount
+    /// A manifest without facts yet.
+    public init(machine: MachineDescription, icountShift: Int, ownsConsole: Bool) {
+        self.machine = machine
+        self.icountShift = icountShift
         self.ownsConsole = ownsConsole
-        self.recordCommand = recordCommand
     }
 
-    /// Reads `manifest.json` of `directory`, with errors that say what is wrong.
+    /// `-icount`'s value for recording (`record`) or replaying (`replay`) with the log `log`.
+    public func icountOption(_ mode: String, log: String = logName) -> String {
+        "shift=\(icountShift),rr=\(mode),rrfile=\(log)"
+    }
+
+    /// Reads and checks `manifest.json` of `directory`, and that its log and files are there.
     public static func load(from directory: URL) throws -> RecordingManifest {
-        let file = directory.appendingPathComponent(fileName)
-        guard let data = FileManager.default.contents(atPath: file.path) else {
+        let file = directory.appendingPathComponent(fileName).path
+        var info = stat()
+        guard lstat(file, &info) == 0 else {
             throw OspreyError("\(directory.path) is not a recording: no \(fileName) (make one with `osprey record`)")
         }
-        let manifest: RecordingManifest
-        do {
-            manifest = try JSONDecoder().decode(RecordingManifest.self, from: data)
+        do throws(MachineProblem) {
+            let root = try ContainedPath.root(directory)
+            var manifest = try RecordingManifest(json: try JSONDocument.read(fileName, in: root))
+            do throws(MachineProblem) {
+                manifest.machine = try manifest.machine.contained(in: root)
+            } catch {
+                throw error.inside("machine")
+            }
+            do throws(MachineProblem) {
+                _ = try ContainedPath.resolve(logName, in: root)
+            } catch {
+                throw MachineProblem(field: "", reason: "the recording's log \(logName) is not usable: \(error.reason)")
+            }
+            return manifest
         } catch {
-            throw OspreyError("\(file.path) is not a readable recording manifest: \(error)")
+            throw OspreyError(error.message(about: file))
         }
-        guard manifest.format == formatName else {
-            throw OspreyError("\(file.path) has format \(manifest.format); this Osprey reads \(formatName)")
-        }
-        guard Architecture(rawValue: manifest.architecture) != nil else {
-            throw OspreyError("\(file.path): unsupported architecture \(manifest.architecture)")
-        }
-        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(logName).path) else {
-            throw OspreyError("\(directory.path) has no \(logName): the recording is incomplete")
-        }
-        return manifest
     }
 
     /// Writes `manifest.json` into `directory` (atomically).
     public func save(to directory: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(self)
-        try data.write(to: directory.appendingPathComponent(Self.fileName), options: .atomic)
+        try Data((json.serialized() + "\n").utf8).write(to: directory.appendingPathComponent(Self.fileName), options: .atomic)
+    }
+
+    var json: JSONValue {
+        .object([
+            ("format", .string(Self.formatName)), ("machine", machine.json), ("icount_shift", .int(icountShift)),
+            ("owns_console", .bool(ownsConsole)), ("facts", facts.json),
+        ])
+    }
+
+    /// The manifest `document` holds: fields typed and checked (files not yet resolved).
+    init(json document: JSONValue) throws(MachineProblem) {
+        var object = try JSONFields(document, at: "")
+        let format = try object.requiredString("format", maxBytes: 64)
+        guard format == Self.formatName else {
+            throw MachineProblem(field: "format", reason: format == "osprey-recording/1"
+                ? "this recording was made by an older Osprey (osprey-recording/1), whose manifest holds a QEMU binary and command line that were run as they stood; this Osprey replays only recordings that describe their machine (\(Self.formatName)): record the machine again with `osprey record`"
+                : "\(TextEscaping.token(format)) is not \(Self.formatName)")
+        }
+        guard let machineValue = object.value("machine") else { throw MachineProblem(field: "machine", reason: "is missing") }
+        let machine = try MachineDescription(json: machineValue, at: "machine")
+        if let problem = machine.problems().first { throw problem.inside("machine") }
+        guard let shift = try object.int("icount_shift", in: 0...10) else { throw MachineProblem(field: "icount_shift", reason: "is missing") }
+        guard let ownsConsole = try object.bool("owns_console") else { throw MachineProblem(field: "owns_console", reason: "is missing") }
+        self.init(machine: machine, icountShift: shift, ownsConsole: ownsConsole)
+        if let facts = object.value("facts") { self.facts = try RecordingFacts(json: facts, at: "facts") }
+        try object.finish()
     }
 }

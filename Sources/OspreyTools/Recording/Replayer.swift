@@ -5,7 +5,13 @@ import OspreyCore
 /// check), following the replay's instruction count: progress as instructions replayed of
 /// the recording's total, and a replay that stalls or runs past the recording is stopped and
 /// reported instead of hanging.
+///
+/// Everything the recording says is checked when the replayer is made, before anything runs
+/// (``RecordingManifest/load(from:)``); the QEMU command is built from the description
+/// (``MachineCommand``) and the binary is `qemu-system-ARCH` from PATH. Only the user's
+/// `extraArguments` (their own command line) are passed on as they are.
 public struct Replayer {
+    /// The recording directory, its links resolved.
     public var directory: URL
     public var manifest: RecordingManifest
     /// The plugin run: mode, output file, profile and further options.
@@ -17,21 +23,22 @@ public struct Replayer {
     /// Seconds between progress messages.
     public var progressInterval: Double = 5
 
-    /// Loads the recording in `directory` for a plugin run writing `output`.
-    public init(directory: URL, output: URL) throws {
-        self.directory = directory.standardizedFileURL
-        manifest = try RecordingManifest.load(from: self.directory)
-        guard let architecture = Architecture(rawValue: manifest.architecture) else {
-            throw OspreyError("\(directory.path): unsupported architecture \(manifest.architecture)")
+    /// Loads and checks the recording in `directory` for a plugin run writing `output`;
+    /// `extraArguments` (the user's own QEMU options) go after the recording's.
+    public init(directory: URL, output: URL, extraArguments: [String] = []) throws {
+        manifest = try RecordingManifest.load(from: directory)
+        do throws(MachineProblem) {
+            self.directory = try ContainedPath.root(directory)
+        } catch {
+            throw OspreyError(error.reason)
         }
-        var invocation = QemuInvocation(
-            binary: manifest.qemuBinary, arguments: manifest.arguments, workingDirectory: self.directory,
-            ownsConsole: manifest.ownsConsole, architecture: architecture)
-        invocation.arguments += ["-icount", "\(manifest.icount),rr=replay,rrfile=\(RecordingManifest.logName)"]
+        var invocation = QemuInvocation.machine(
+            manifest.machine, in: self.directory, drives: .recordReplay, ownsConsole: manifest.ownsConsole)
+        invocation.arguments += ["-icount", manifest.icountOption("replay")] + extraArguments
         session = TraceSession(invocation: invocation, traceFile: output)
         // A replay is as long as its recording in instructions, not in time: no wall-clock limit
         // by default beyond a generous multiple of the recording's duration.
-        session.timeoutSeconds = max(600, Int((manifest.durationSeconds ?? 60) * 20))
+        session.timeoutSeconds = max(600, Int((manifest.facts.durationSeconds ?? 60) * 20))
     }
 
     public struct Result: Sendable {
@@ -46,13 +53,13 @@ public struct Replayer {
 
     /// Checks what the replay depends on, runs it and judges the result.
     public func replay() throws -> Result {
-        try checkDrives()
         if let profile = session.profile { try checkKernel(of: profile) }
-        let current = Recorder.version(of: manifest.qemuBinary)
-        if !manifest.qemuVersion.isEmpty, !current.isEmpty, current != manifest.qemuVersion {
-            progress?("the recording was made with \(manifest.qemuVersion); this is \(current): QEMU may refuse its log")
+        let recorded = manifest.facts.qemuVersion
+        let current = Recorder.version(of: session.invocation.binary)
+        if !recorded.isEmpty, !current.isEmpty, current != recorded {
+            progress?("the recording was made with \(TextEscaping.token(recorded)); this is \(current): QEMU may refuse its log")
         }
-        let total = manifest.instructions
+        let total = manifest.facts.instructions
         let limit = total.map { $0 + $0 / 50 + 50_000_000 }
         let reporter = ProgressLine(total: total, interval: progressInterval, say: progress)
         let watch = InstructionWatch(stallSeconds: stallSeconds, limit: limit) { reporter.update($0) }
@@ -77,15 +84,15 @@ public struct Replayer {
         default:
             break
         }
-        let recorded = manifest.outcome ?? ""
+        let recorded = manifest.facts.outcome ?? ""
         var same = outcome.summary == recorded
         if case .qemuFailed(0, _) = outcome, !recorded.hasPrefix("the guest powered off") {
             same = true  // the recording was stopped: its replay ends where QEMU was told to quit
         }
         if !same {
-            return "the replay ended differently from the recording (recorded: \(recorded); replayed: \(outcome.summary))"
+            return "the replay ended differently from the recording (recorded: \(TextEscaping.token(recorded)); replayed: \(outcome.summary))"
         }
-        if let total = manifest.instructions, let replayed, replayed < total - total / 100 {
+        if let total = manifest.facts.instructions, let replayed, replayed < total - total / 100 {
             return "the replay ended at \(replayed) instructions, short of the recording's \(total): it diverged"
         }
         return nil
@@ -95,11 +102,12 @@ public struct Replayer {
     /// recording's is known), is an error before a long replay, not after it.
     func checkKernel(of profile: URL) throws {
         guard let loaded = Self.profile(at: profile) else { return }
-        if loaded.kernel.architecture.rawValue != manifest.architecture {
-            throw OspreyError("\(profile.path) is a profile for \(loaded.kernel.architecture.rawValue), but the recording is \(manifest.architecture)")
+        let architecture = manifest.machine.architecture
+        if loaded.kernel.architecture != architecture {
+            throw OspreyError("\(profile.path) is a profile for \(loaded.kernel.architecture.rawValue), but the recording is \(architecture.rawValue)")
         }
-        if let banner = manifest.kernelBanner, let theirs = loaded.kernel.banner, !theirs.isEmpty, theirs != banner {
-            throw OspreyError("\(profile.path) is a profile of another kernel:\n  profile:   \(theirs)\n  recording: \(banner)")
+        if let banner = manifest.facts.kernelBanner, let theirs = loaded.kernel.banner, !theirs.isEmpty, theirs != banner {
+            throw OspreyError("\(profile.path) is a profile of another kernel:\n  profile:   \(TextEscaping.token(theirs))\n  recording: \(TextEscaping.token(banner))")
         }
     }
 
@@ -107,8 +115,9 @@ public struct Replayer {
     /// refuse a profile of another kernel before they start.
     func noteBanner(from profile: URL) {
         guard let banner = Self.profile(at: profile)?.kernel.banner, !banner.isEmpty,
-              var current = try? RecordingManifest.load(from: directory), current.kernelBanner != banner else { return }
-        current.kernelBanner = banner
+              banner.utf8.count <= RecordingFacts.maximumText,
+              var current = try? RecordingManifest.load(from: directory), current.facts.kernelBanner != banner else { return }
+        current.facts.kernelBanner = banner
         do {
             try current.save(to: directory)
         } catch {
@@ -116,25 +125,7 @@ public struct Replayer {
         }
     }
 
-    private static func profile(at url: URL) -> KernelProfile? {
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
-        return try? KernelProfile(jsonText: text)
-    }
-
-    /// Refuses a replay whose disk images changed since the recording.
-    func checkDrives() throws {
-        for drive in manifest.drives {
-            guard let (size, modified) = QemuImage.fingerprint(of: drive.image) else {
-                throw OspreyError("the recording reads the disk image \(drive.image), which is gone or unreadable")
-            }
-            if size != drive.size || abs(modified - drive.modified) > 0.001 {
-                throw OspreyError("the disk image \(drive.image) changed since the recording (size \(drive.size) -> \(size)); a replay would diverge: restore it or record again")
-            }
-            guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(drive.overlay).path) else {
-                throw OspreyError("the recording's overlay \(drive.overlay) is missing")
-            }
-        }
-    }
+    private static func profile(at url: URL) -> KernelProfile? { try? ProfileFile.load(url.path) }
 }
 
 /// Progress messages of a replay: "41% (2.8 of 6.7 G instructions)", at most every `interval`.

@@ -185,11 +185,13 @@ public struct GuestRunner {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
-    /// Finds `name` on PATH unless it is already a path.
+    /// Finds `name` on PATH unless it is already a path (the user's own command line). Only
+    /// absolute PATH entries count: an empty or relative entry would look in the current
+    /// directory, which may be a directory someone handed over (`cd REC && osprey replay .`).
     static func resolve(_ name: String) throws -> URL {
         if name.contains("/") { return URL(fileURLWithPath: name) }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
-        for dir in path.split(separator: ":") {
+        for dir in path.split(separator: ":", omittingEmptySubsequences: true) where dir.hasPrefix("/") {
             let candidate = URL(fileURLWithPath: String(dir)).appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
         }

@@ -1,6 +1,5 @@
 import Foundation
 import OspreyCore
-import OspreyGuestKit
 
 /// A complete QEMU command: binary, arguments, working directory, and whether Osprey owns
 /// the console (its own guests) or the user does (their own QEMU arguments).
@@ -13,42 +12,40 @@ public struct QemuInvocation: Sendable {
     public var ownsConsole: Bool
     public var architecture: Architecture
 
-    /// The invocation that boots a guest directory made by `osprey guest build`.
+    /// The invocation that boots a guest directory made by `osprey guest build`: its
+    /// `guest.json` read and checked as a ``MachineDescription`` (``GuestMachine``), the
+    /// arguments built from it (``MachineCommand``), the binary from its architecture.
     public static func guest(at directory: URL) throws -> QemuInvocation {
-        let description: GuestDescription
-        do {
-            description = try GuestDescription.load(from: directory)
-        } catch {
-            throw OspreyError("\(directory.path) is not a guest directory (no readable guest.json): \(error)")
-        }
-        guard let arch = Architecture(rawValue: description.architecture) else {
-            throw OspreyError("guest \(directory.path) has unsupported architecture \(description.architecture)")
-        }
-        var args = description.qemuArgs
-        args += ["-serial", "stdio", "-monitor", "none"]
-        return QemuInvocation(
-            binary: description.qemuBinary, arguments: args, workingDirectory: directory.standardizedFileURL,
-            ownsConsole: true, architecture: arch)
+        let (description, root) = try GuestMachine.load(from: directory)
+        return machine(description, in: root, drives: .direct, ownsConsole: true)
     }
 
-    /// The invocation for a user's own QEMU arguments (`osprey trace -- ARGS`). The first
-    /// argument may name the QEMU binary (`qemu-system-x86_64 ...`); otherwise `architecture`
-    /// picks it.
+    /// The invocation of `machine`, a description checked against `directory` (its working
+    /// directory): `qemu-system-ARCH` from PATH with the arguments ``MachineCommand`` builds.
+    public static func machine(
+        _ machine: MachineDescription, in directory: URL, drives: MachineCommand.DriveAccess, ownsConsole: Bool
+    ) -> QemuInvocation {
+        QemuInvocation(
+            binary: machine.architecture.qemuSystemBinary, arguments: MachineCommand.arguments(for: machine, drives: drives),
+            workingDirectory: directory, ownsConsole: ownsConsole, architecture: machine.architecture)
+    }
+
+    /// The invocation for a user's own QEMU arguments (`osprey trace -- ARGS`), run as they
+    /// are: the user's own command line, the user's responsibility. The first argument may
+    /// name the QEMU binary (`qemu-system-x86_64 ...`); otherwise `architecture` picks it.
     public static func user(arguments: [String], architecture: Architecture?) throws -> QemuInvocation {
         var args = arguments
-        var binary: String
+        let binary: String
         if let first = args.first, URL(fileURLWithPath: first).lastPathComponent.hasPrefix("qemu-system-") {
             binary = first
             args.removeFirst()
         } else {
-            binary = (architecture ?? .x86_64) == .x86_64 ? "qemu-system-x86_64" : "qemu-system-aarch64"
+            binary = (architecture ?? .x86_64).qemuSystemBinary
         }
         let name = URL(fileURLWithPath: binary).lastPathComponent
-        let arch: Architecture
-        switch name {
-        case "qemu-system-x86_64": arch = .x86_64
-        case "qemu-system-aarch64": arch = .aarch64
-        default: throw OspreyError("\(name) is not supported (use qemu-system-x86_64 or qemu-system-aarch64)")
+        guard let arch = Architecture(qemuSystemBinary: name) else {
+            let known = Architecture.allCases.map(\.qemuSystemBinary).joined(separator: " or ")
+            throw OspreyError("\(name) is not supported (use \(known))")
         }
         if args.contains("-plugin") {
             throw OspreyError("the QEMU arguments already contain -plugin; Osprey adds its own")

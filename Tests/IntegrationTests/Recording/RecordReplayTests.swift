@@ -16,7 +16,7 @@ struct RecordReplayTests {
         let name = "rr-\(kernel)"
         let (recording, recorded) = try RecordingFixtures.record(guest: guest, name: name)
         #expect(recorded.outcome == .poweredOff(scenarioStatus: 0))
-        let total = try #require(recorded.manifest.instructions)
+        let total = try #require(recorded.manifest.facts.instructions)
         #expect(total > 1_000_000_000)
         let recordConsole = try String(contentsOf: recording.deletingLastPathComponent().appendingPathComponent("record-console.txt"), encoding: .utf8)
 
@@ -28,7 +28,7 @@ struct RecordReplayTests {
         #expect(replayProfile.isComplete)
         #expect(replayProfile.offsets == liveProfile.offsets)
         #expect(replayProfile.kernel.banner == liveProfile.kernel.banner)
-        #expect(try RecordingManifest.load(from: recording).kernelBanner == replayProfile.kernel.banner)
+        #expect(try RecordingManifest.load(from: recording).facts.kernelBanner == replayProfile.kernel.banner)
 
         // Two replays with every monitor: identical traces, and the recorded console again.
         let first = try RecordingFixtures.replay(recording, name: "\(name)-1", profile: fromReplay.output)
@@ -64,7 +64,7 @@ struct RecordReplayTests {
         #expect(processStarts > 10)
     }
 
-    @Test("a guest booted from a qcow2 disk records and replays identically, and its image is only read")
+    @Test("a guest booted from a qcow2 disk records and replays identically from its own copy of the disk, which is only read")
     func diskGuestReplays() throws {
         let kernel = Fixtures.defaultKernel
         let guest = try Fixtures.diskGuest(kernel: kernel)
@@ -72,9 +72,16 @@ struct RecordReplayTests {
         let before = try Data(contentsOf: image)
         let (recording, recorded) = try RecordingFixtures.record(guest: guest, name: "rr-disk")
         #expect(recorded.outcome == .poweredOff(scenarioStatus: 0))
-        let drive = try #require(recorded.manifest.drives.first)
-        #expect(drive.image == image.standardizedFileURL.path)
-        #expect(recorded.manifest.arguments.contains("driver=blkreplay,if=none,image=osprey-img-root,id=root"))
+        // The recording is self-contained: the disk was flattened into it.
+        let drive = try #require(recorded.manifest.machine.drives.first)
+        #expect(drive.id == "root" && drive.file == "drives/root.qcow2" && drive.format == "qcow2")
+        let copy = recording.appendingPathComponent(drive.file)
+        #expect(QcowHeader.problem(inFileAt: copy) == nil)
+        let copied = try Data(contentsOf: copy)
+        let manifestText = try String(contentsOf: recording.appendingPathComponent(RecordingManifest.fileName), encoding: .utf8)
+        #expect(!manifestText.contains(guest.path), "the manifest names a host path")
+        let command = MachineCommand.arguments(for: recorded.manifest.machine, drives: .recordReplay)
+        #expect(command.contains("driver=blkreplay,if=none,image=osprey-img-root,id=root"))
         let recordConsole = try String(contentsOf: recording.deletingLastPathComponent().appendingPathComponent("record-console.txt"), encoding: .utf8)
         #expect(recordConsole.contains("/dev/vda"))
 
@@ -92,6 +99,7 @@ struct RecordReplayTests {
         #expect(text.contains("\"name\":\"mount\"") && text.contains("/dev/vda"))
         #expect(text.contains("\"type\":\"process\""))
         #expect(try Data(contentsOf: image) == before, "recording or replaying wrote to the guest's disk image")
+        #expect(try Data(contentsOf: copy) == copied, "a replay wrote to the recording's disk")
     }
 
     @Test("a replay of a changed machine stalls, and is stopped and reported")
@@ -100,8 +108,7 @@ struct RecordReplayTests {
         let (recording, _) = try RecordingFixtures.record(guest: guest, name: "rr-diverge")
         // The same log on a machine with less memory cannot follow the recording.
         var manifest = try RecordingManifest.load(from: recording)
-        let memory = try #require(manifest.arguments.firstIndex(of: "-m"))
-        manifest.arguments[memory + 1] = manifest.arguments[memory + 1] == "256M" ? "384M" : "256M"
+        manifest.machine.memoryMiB = manifest.machine.memoryMiB == 256 ? 384 : 256
         try manifest.save(to: recording)
         let started = Date()
         let run = try RecordingFixtures.replay(recording, name: "rr-diverge-replay", stallSeconds: 10)

@@ -15,7 +15,7 @@ enum RecordingFixtures {
         recorder.consoleFile = directory.deletingLastPathComponent().appendingPathComponent("record-console.txt")
         recorder.timeoutSeconds = 300
         let result = try recorder.record()
-        print("[\(name)] recorded in \(String(format: "%.1f", result.wallSeconds)) s: \(result.manifest.instructions ?? 0) instructions, \(result.outcome)")
+        print("[\(name)] recorded in \(String(format: "%.1f", result.wallSeconds)) s: \(result.manifest.facts.instructions ?? 0) instructions, \(result.outcome)")
         return (directory, result)
     }
 

@@ -3,33 +3,26 @@ import OspreyCore
 import Testing
 @testable import OspreyTools
 
-/// The recording manifest, and how a replay's end is judged against its recording.
+/// A replay's command, and how a replay's end is judged against its recording.
 struct ReplayerTests {
-    static func recording(outcome: String, instructions: UInt64?, drives: [RecordingManifest.Drive] = []) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-rec-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        var manifest = RecordingManifest(
-            architecture: .x86_64, qemuBinary: "qemu-system-x86_64", qemuVersion: "", arguments: ["-m", "512M"],
-            icount: Recorder.icount, ownsConsole: true, recordCommand: "qemu-system-x86_64 ...")
-        manifest.outcome = outcome
-        manifest.instructions = instructions
-        manifest.drives = drives
-        try manifest.save(to: dir)
-        try Data().write(to: dir.appendingPathComponent(RecordingManifest.logName))
-        return dir
+    static func recording(outcome: String, instructions: UInt64?) throws -> URL {
+        try RecordingTestSupport.recording { $0.facts.outcome = outcome; $0.facts.instructions = instructions }
     }
 
-    @Test func manifestRoundTripsAndNamesTheReplayArguments() throws {
+    @Test func theReplayIsBuiltFromTheDescription() throws {
         let dir = try Self.recording(outcome: "QEMU exited", instructions: 42)
-        let replayer = try Replayer(directory: dir, output: dir.appendingPathComponent("t.jsonl"))
-        #expect(replayer.manifest.instructions == 42)
-        #expect(replayer.session.invocation.arguments == ["-m", "512M", "-icount", "\(Recorder.icount),rr=replay,rrfile=replay.bin"])
-        #expect(replayer.session.invocation.workingDirectory == dir.standardizedFileURL)
+        let replayer = try Replayer(directory: dir, output: dir.appendingPathComponent("t.jsonl"), extraArguments: ["-d", "guest_errors"])
+        #expect(replayer.manifest.facts.instructions == 42)
+        let invocation = replayer.session.invocation
+        #expect(invocation.binary == "qemu-system-x86_64")
+        #expect(invocation.workingDirectory == dir)
+        let manifest = try RecordingManifest.load(from: dir)
+        #expect(invocation.arguments == MachineCommand.arguments(for: manifest.machine, drives: .recordReplay)
+            + ["-icount", "shift=3,rr=replay,rrfile=replay.bin", "-d", "guest_errors"])
     }
 
     @Test func notARecording() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-none-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try MachineTestSupport.directory("not-a-recording")
         let error = #expect(throws: OspreyError.self) { try RecordingManifest.load(from: dir) }
         #expect(error?.description.contains("is not a recording") == true)
         try Data("{".utf8).write(to: dir.appendingPathComponent(RecordingManifest.fileName))
@@ -49,21 +42,6 @@ struct ReplayerTests {
         #expect(stopped.judge(.qemuFailed(status: 0, detail: ""), replayed: 10) == nil)
     }
 
-    @Test func aChangedDiskIsRefused() throws {
-        let image = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-img-\(UUID().uuidString.prefix(8))")
-        try Data("12345".utf8).write(to: image)
-        let facts = try QemuImage.facts(of: image, declared: "raw")
-        let drive = RecordingManifest.Drive(id: "d", image: image.path, format: "raw", overlay: "drives/d.qcow2", size: facts.size, modified: facts.modified)
-        let dir = try Self.recording(outcome: "QEMU exited", instructions: nil, drives: [drive])
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("drives"), withIntermediateDirectories: true)
-        try Data().write(to: dir.appendingPathComponent("drives/d.qcow2"))
-        let replayer = try Replayer(directory: dir, output: dir.appendingPathComponent("t.jsonl"))
-        try replayer.checkDrives()
-        try Data("123456".utf8).write(to: image)
-        let error = #expect(throws: OspreyError.self) { try replayer.checkDrives() }
-        #expect(error?.description.contains("changed since the recording") == true)
-    }
-
     @Test func profilesOfAnotherKernelAreRefusedAndBannersNoted() throws {
         let dir = try Self.recording(outcome: "QEMU exited", instructions: nil)
         let replayer = try Replayer(directory: dir, output: dir.appendingPathComponent("t.jsonl"))
@@ -78,10 +56,11 @@ struct ReplayerTests {
         // A profile replay notes its banner; then only that kernel's profiles go.
         replayer.noteBanner(from: try profile("Linux version A"))
         let noted = try Replayer(directory: dir, output: dir.appendingPathComponent("u.jsonl"))
-        #expect(noted.manifest.kernelBanner == "Linux version A")
+        #expect(noted.manifest.facts.kernelBanner == "Linux version A")
         try noted.checkKernel(of: try profile("Linux version A"))
-        let error = #expect(throws: OspreyError.self) { try noted.checkKernel(of: try profile("Linux version B")) }
+        let error = #expect(throws: OspreyError.self) { try noted.checkKernel(of: try profile("Linux version B\u{1b}[2J")) }
         #expect(error?.description.contains("another kernel") == true)
+        #expect(error?.description.contains("\u{1b}") == false, "a banner is shown escaped")
     }
 
     @Test func watchJudgesStallsAndRunaways() {
