@@ -22,11 +22,15 @@ struct ProcComparison {
     var counts = Counts()
     var mismatches: [String] = []
 
-    init(guest: ProcSnapshot, osprey: SystemState) {
+    /// `osprey` is the state at the snapshot's start marker; `end`, at its end marker, excuses a
+    /// process that really ended while the snapshot was being taken (the guest keeps running:
+    /// on a slow host, busybox httpd's 60 s request timeout can fire in that window).
+    init(guest: ProcSnapshot, osprey: SystemState, end: SystemState? = nil) {
         let excluded = guest.dumperTree
         let theirs = guest.processes.filter { !excluded.contains($0.key) }
         let ours = Dictionary(uniqueKeysWithValues: osprey.alive.map { ($0.pid, $0) })
         for pid in ours.keys.sorted() where theirs[pid] == nil {
+            if let ended = end?.processes[pid], ended.exit != nil { continue }
             mismatches.append("Osprey has pid \(pid) (\(ours[pid]!.comm)) alive; /proc does not list it")
         }
         var socketsByInode: [Int64: SystemState.Descriptor] = [:]

@@ -81,7 +81,8 @@ struct ProcViewTests {
                 continue
             }
             let state = SystemState(events: run.trace.objectEvents, upTo: seq)
-            let comparison = ProcComparison(guest: snapshot, osprey: state)
+            let end = Self.markSeq(snapshot.mark, in: run.trace, marker: "@@osprey-end").map { SystemState(events: run.trace.objectEvents, upTo: $0) }
+            let comparison = ProcComparison(guest: snapshot, osprey: state, end: end)
             print("[proc \(c.testDescription)] mark \(snapshot.mark) at seq \(seq): \(comparison.counts)")
             for problem in comparison.mismatches.prefix(40) { Issue.record("mark \(snapshot.mark): \(problem)") }
             let json = try JSONEncoder().encode(ProcessSnapshot(state))
@@ -100,8 +101,8 @@ struct ProcViewTests {
     }
 
     /// The seq of the scenario shell's `write` of `@@osprey-mark N`.
-    static func markSeq(_ mark: Int, in trace: TraceFile) -> UInt64? {
-        let marker = Array("@@osprey-mark \(mark)\n".utf8)
+    static func markSeq(_ mark: Int, in trace: TraceFile, marker name: String = "@@osprey-mark") -> UInt64? {
+        let marker = Array("\(name) \(mark)\n".utf8)
         return trace.syscalls.first { call in
             call.name == "write" && call.decoded.bytes(1).map { $0.starts(with: marker) } == true
         }?.seq
