@@ -31,8 +31,10 @@ done
 runtime=$(ls -d "$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")"/lib/clang/*/lib/linux 2>/dev/null | head -1)
 [ -f "$runtime/libclang_rt.fuzzer_no_main-x86_64.a" ] || { echo "osprey fuzz: libFuzzer (libclang_rt.fuzzer_no_main) not found in the Swift toolchain" >&2; exit 1; }
 scratch=.build-fuzz
+# The main package is a path dependency here: without --disable-build-manifest-caching a file
+# removed from it leaves the cached build plan asking for that file.
 echo "osprey fuzz: building the harnesses with coverage and AddressSanitizer" >&2
-swift build --package-path Fuzz --scratch-path "$scratch/build" -c release \
+swift build --package-path Fuzz --scratch-path "$scratch/build" -c release --disable-build-manifest-caching \
   -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table \
   -Xlinker "$runtime/libclang_rt.fuzzer_no_main-x86_64.a" -Xlinker -lstdc++ 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] ' >&2
 binary="$scratch/build/release/osprey-fuzz"
