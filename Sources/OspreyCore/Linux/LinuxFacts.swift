@@ -24,6 +24,11 @@ public final class LinuxFacts {
         /// The last component of the working directory, once a chdir named it (`/` for the
         /// root); kept across exec.
         public var workingDirectoryName: [UInt8]?
+        /// Whether a thread of this address space entered a clone with CLONE_THREAD (or a
+        /// vfork child ran in it). Until then the space has one thread, its process's leader,
+        /// whose tid is the pid: a new address space is a fork child or an exec'd image, and
+        /// both start with their process's only thread.
+        public var multiThreaded = false
     }
 
     public let architecture: Architecture
@@ -35,6 +40,10 @@ public final class LinuxFacts {
     public private(set) var connects: [(port: UInt16, address: UInt32)] = []
     /// Set at the first stop of an image started by execve (nil otherwise): the exec path.
     public private(set) var freshExec: [UInt8]?
+    /// Children made by fork/clone whose pid the parent's call returned, with the parent's
+    /// pid: the child's ppid once the child's own calls name its tid. Entries go when the
+    /// parent exits (its children are then reparented).
+    private var parentOf: [Int: Int] = [:]
     /// The call each thread entered last (it is in it until its next stop), by tid.
     private var lastEntered: [Int: String] = [:]
     /// execve calls in flight, by the caller's pid (read from the kernel): a successful exec
@@ -79,21 +88,32 @@ public final class LinuxFacts {
         var image = images[space] ?? Image()
         switch previous.name {
         case "getpid": thread.pid = Int(result)
-        case "gettid", "set_tid_address": thread.tid = Int(result)
+        case "gettid", "set_tid_address":
+            thread.tid = Int(result)
+            if result > 0, !image.multiThreaded {
+                // The only thread of its address space leads its process (see Image).
+                thread.pid = Int(result)
+                if thread.ppid == nil, let parent = parentOf[Int(result)] { thread.ppid = parent }
+            }
         case "getppid": thread.ppid = Int(result)
         case "getuid": thread.uid = Int(result)
         case "getgid": thread.gid = Int(result)
         case "geteuid": thread.euid = Int(result)
         case "getegid": thread.egid = Int(result)
+        case "setresuid", "setresgid", "setreuid", "setregid", "setuid", "setgid":
+            if result == 0 { Self.takeIdentity(previous, into: &thread) }
         case "brk" where result > 0:
             if image.firstBrk == nil { image.firstBrk = UInt64(result) }
             image.lastBrk = UInt64(result)
         case "execve", "execveat":
             if let pid = currentPID { pendingExec[pid] = nil }  // it failed: we are back in the caller
-        case "clone", "clone3":
+        case "clone", "clone3", "fork", "vfork":
             if result > 0, previous.cloneFlags & CloneFlags.thread != 0, previous.childThreadPointer != 0 {
                 let child = UserContext(addressSpace: space, threadPointer: previous.childThreadPointer)
                 threads[child] = Thread(tid: Int(result), pid: thread.pid)
+            } else if result > 0, previous.cloneFlags & (CloneFlags.thread | CloneFlags.parent) == 0, let pid = thread.pid {
+                if parentOf.count >= Self.tableLimit { parentOf.removeAll() }
+                parentOf[Int(result)] = pid
             }
         case "open", "openat", "creat", "openat2":
             if result >= 0 {
@@ -142,6 +162,12 @@ public final class LinuxFacts {
             if lastEntered.count > Self.tableLimit { lastEntered.removeAll() }
         }
         switch stop.call.name {
+        case "clone", "clone3", "vfork":
+            // At entry, before the new thread can run: a thread or a vfork child (which runs in
+            // this address space until it execs) makes the space's tids no longer its pid.
+            if stop.call.cloneFlags & (CloneFlags.thread | CloneFlags.vm) != 0 || stop.call.name == "vfork" {
+                images[stop.context.addressSpace, default: Image()].multiThreaded = true
+            }
         case "connect":
             // Known at entry: the peer may accept before this thread runs again.
             if let (port, address) = Self.inetAddress(stop.call.socketAddress) {
@@ -158,6 +184,35 @@ public final class LinuxFacts {
                 exited[pid] = Int(stop.call.args[0] & 0xFF)
                 if exited.count > 256 { exited.removeAll() }
             }
+            if stop.call.name == "exit_group", let pid = threads[stop.context]?.pid ?? currentPID {
+                parentOf = parentOf.filter { $0.value != pid }  // its children go to another parent
+            }
+        default: break
+        }
+    }
+
+    /// The ids a successful set*id call gave the thread. An id of -1 leaves it unchanged;
+    /// `setuid`/`setgid` always set the effective id, and the real one too when the caller was
+    /// root (known from an earlier call), as the kernel does for a privileged caller.
+    static func takeIdentity(_ call: ObservedCall, into thread: inout Thread) {
+        func id(_ i: Int) -> Int? {
+            let value = UInt32(truncatingIfNeeded: call.args[i])
+            return value == UInt32.max ? nil : Int(value)
+        }
+        let root = thread.euid == 0
+        switch call.name {
+        case "setresuid", "setreuid":
+            if let r = id(0) { thread.uid = r }
+            if let e = id(1) { thread.euid = e }
+        case "setresgid", "setregid":
+            if let r = id(0) { thread.gid = r }
+            if let e = id(1) { thread.egid = e }
+        case "setuid":
+            if root { thread.uid = id(0) }
+            thread.euid = id(0)
+        case "setgid":
+            if root { thread.gid = id(0) }
+            thread.egid = id(0)
         default: break
         }
     }

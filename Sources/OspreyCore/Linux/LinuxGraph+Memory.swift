@@ -133,11 +133,11 @@ extension LinuxProfileGraph {
                                                     spinlockSize: spinlockSize(p)) == o[1],
                                let root = p.memory.u64(p.at(mm, o[0] + o[1])), MapleTree.isNode(root) else { return .fail }
                          values[1] = root
-                         let key = "maple:\(root)"
+                         let key = LinuxProbeObject.mapleTree.key(at: root)
                          if p.lists[key] == nil { p.lists[key] = MapleTree.entries(root: root, memory: p.memory, isKernelPointer: p.isKernelPointer) }
                          return p.lists[key]!.isEmpty ? .fail : .descend
                      default:
-                         let vmas = p.lists["maple:\(values[1])"] ?? []
+                         let vmas = p.lists[LinuxProbeObject.mapleTree.key(at: values[1])] ?? []
                          return vmas.contains { p.memory.u64(p.at($0, o[2])) == address } ? .descend : .fail
                      }
                  }),
@@ -154,13 +154,13 @@ extension LinuxProfileGraph {
                          values[0] = first
                          return .descend
                      case 1:
-                         let key = "list:\(values[0]):\(o[1])"
+                         let key = LinuxProbeObject.vmaList.key(at: values[0], o[1])
                          if p.lists[key] == nil {
                              p.lists[key] = VMAList.entries(first: values[0], nextOffset: o[1], memory: p.memory, isKernelPointer: p.isKernelPointer)
                          }
                          return (p.lists[key]?.count ?? 0) >= 2 ? .descend : .fail
                      default:
-                         let vmas = p.lists["list:\(values[0]):\(o[1])"] ?? []
+                         let vmas = p.lists[LinuxProbeObject.vmaList.key(at: values[0], o[1])] ?? []
                          return o[2] != o[1] && vmas.contains { p.memory.u64(p.at($0, o[2])) == address } ? .descend : .fail
                      }
                  }),

@@ -108,15 +108,19 @@ extension LinuxProfileGraph {
                      else { return .fail }
                      return .descend
                  }),
+            // exit_state first: EXIT_ZOMBIE in the zombie and 0 in the running caller leaves few
+            // candidates, so exit_code's enumeration under them stays linear in the struct size
+            // even when the exit code is 0 (and every zero word of the zombie could be it).
             Test("exit", at: "a call while a process that called exit_group is a zombie",
-                 fields: [Field(F.exitCode, taskRange), Field(F.exitState, taskRange)], needs: [F.currentTask, F.pid, F.tasks],
+                 fields: [Field(F.exitState, taskRange), Field(F.exitCode, taskRange)], needs: [F.currentTask, F.pid, F.tasks],
                  applies: { p in !p.facts.exited.isEmpty && zombie(p) != nil },
                  step: { p, level, o, _ in
                      guard let (task, code) = zombie(p), let current = p.currentTask else { return .inapplicable }
                      guard let v = p.memory.u32(p.at(task, o[level])) else { return .fail }
-                     if level == 0 { return Int(v) == code << 8 ? .descend : .fail }
-                     guard o[1] != o[0], v == 0x20 /* EXIT_ZOMBIE */, p.memory.u32(p.at(current, o[1])) == 0 else { return .fail }
-                     return .descend
+                     if level == 0 {
+                         return v == 0x20 /* EXIT_ZOMBIE */ && p.memory.u32(p.at(current, o[0])) == 0 ? .descend : .fail
+                     }
+                     return o[1] != o[0] && Int(v) == code << 8 ? .descend : .fail
                  }),
             Test("state", at: "a call while a zombie whose exit code is known is on the task list",
                  fields: [Field(F.state, .range(0, 0x100, step: 4))], needs: [F.currentTask, F.pid, F.tasks],
@@ -263,7 +267,7 @@ extension LinuxProfileGraph {
 
     /// A zombie on the task list whose exit code is known: (task, code). Cached per stop.
     static func zombie(_ p: Probe<LinuxFacts>) -> (UInt64, Int)? {
-        let key = p.cacheKey("zombie", F.currentTask, F.tasks, F.pid)
+        let key = p.cacheKey(.zombie, F.currentTask, F.tasks, F.pid)
         if let cached = p.lists[key] { return cached.count == 2 ? (cached[0], Int(cached[1])) : nil }
         var found: (UInt64, Int)?
         if !p.facts.exited.isEmpty {

@@ -1,18 +1,28 @@
 /// Reading Linux kernel objects through the offsets found so far. Every reader returns nil on
 /// unreadable memory or implausible values: guest memory is untrusted.
+/// What the Linux tests cache per stop (the tag of a ``ProbeCacheKey``).
+enum LinuxProbeObject: UInt8 {
+    case currentTask, taskList, zombie, mapleTree, vmaList
+
+    /// The key of this object found at `address` (through an offset `offset`).
+    func key(at address: UInt64, _ offset: Int = 0) -> ProbeCacheKey {
+        ProbeCacheKey(tag: rawValue, Int64(bitPattern: address), Int64(offset))
+    }
+}
+
 extension Probe where Facts == LinuxFacts {
     typealias F = LinuxField
 
-    /// A per-stop cache key for something read through the offsets of `keys`: a parent being
-    /// tried with several candidates must not see what another candidate read.
-    func cacheKey(_ name: String, _ keys: String...) -> String {
-        keys.reduce(name) { $0 + ":" + (offsets[$1].map(String.init) ?? "-") }
+    /// A per-stop cache key for `object` read through the offsets of up to three fields: a
+    /// parent being tried with several candidates must not see what another candidate read.
+    func cacheKey(_ object: LinuxProbeObject, _ a: String, _ b: String? = nil, _ c: String? = nil) -> ProbeCacheKey {
+        ProbeCacheKey(tag: object.rawValue, offsets: offsets[a], b.flatMap { offsets[$0] }, c.flatMap { offsets[$0] })
     }
 
     /// The task running the call, through the current-task location (found or being tried).
     public var currentTask: UInt64? {
         guard let location = offsets[F.currentTask] else { return nil }
-        let key = cacheKey("current", F.currentTask)
+        let key = cacheKey(.currentTask, F.currentTask)
         if let cached = scratch[key] { return cached == 0 ? nil : cached }
         let task = currentTask(at: location)
         scratch[key] = task ?? 0
@@ -52,7 +62,7 @@ extension Probe where Facts == LinuxFacts {
 
     /// Every task on the task list, starting at the current task (bounded).
     public func allTasks() -> [UInt64] {
-        let key = cacheKey("tasks", F.currentTask, F.tasks)
+        let key = cacheKey(.taskList, F.currentTask, F.tasks)
         if let cached = lists[key] { return cached }
         let tasks = walkTasks()
         lists[key] = tasks

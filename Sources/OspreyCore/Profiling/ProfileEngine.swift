@@ -332,7 +332,9 @@ struct Enumerator<Facts> {
             if inapplicable || budget <= 0 { return nil }
             budget -= 1
             offsets[level] = candidate
-            switch test.step(probe, level, Array(offsets[0...level]), &values) {
+            // The whole array, not a slice copy: a step reads offsets[0...level] only, and
+            // passing it allocates nothing (copy on write, the array stays unique).
+            switch test.step(probe, level, offsets, &values) {
             case .fail: continue
             case .inapplicable:
                 inapplicable = true

@@ -87,8 +87,9 @@ public struct ProfileTest<Facts>: Sendable {
     /// value that merely stays put while one thread runs (a stale slot on a stack) then cannot
     /// win by repetition.
     public var subject: (@Sendable (Probe<Facts>) -> Int)?
-    /// Checks candidates `offsets[0...level]`; may record in `values[level]` what the field's
-    /// candidate reached (for ``FieldSpec/sharesByValue`` and for deeper levels).
+    /// Checks candidates `offsets[0...level]` (entries after `level` are left from earlier steps);
+    /// may record in `values[level]` what the field's candidate reached (for
+    /// ``FieldSpec/sharesByValue`` and for deeper levels).
     public var step: @Sendable (Probe<Facts>, _ level: Int, _ offsets: [Int], _ values: inout [UInt64]) -> TestStep
 
     public init(
@@ -119,10 +120,10 @@ public final class Probe<Facts> {
     public let facts: Facts
     public let architecture: Architecture
     public internal(set) var offsets: [String: Int]
-    /// Per-stop scratch shared by tests (e.g. the current task's address), keyed by name.
-    public var scratch: [String: UInt64] = [:]
-    /// Per-stop lists shared by tests (e.g. the task list), keyed by name.
-    public var lists: [String: [UInt64]] = [:]
+    /// Per-stop scratch shared by tests (e.g. the current task's address).
+    public var scratch: [ProbeCacheKey: UInt64] = [:]
+    /// Per-stop lists shared by tests (e.g. the task list).
+    public var lists: [ProbeCacheKey: [UInt64]] = [:]
 
     public init(stop: KernelStop, memory: StopMemory, facts: Facts, architecture: Architecture, offsets: [String: Int]) {
         self.stop = stop

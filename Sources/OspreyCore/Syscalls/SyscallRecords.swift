@@ -75,6 +75,8 @@ public struct SyscallReturnRecord: Sendable {
 public enum CloneFlags {
     public static let vm: UInt64 = 0x100
     public static let vfork: UInt64 = 0x4000
+    /// The child's parent is the caller's parent (CLONE_PARENT).
+    public static let parent: UInt64 = 0x8000
     public static let thread: UInt64 = 0x10000
     public static let setTLS: UInt64 = 0x80000
     /// The kernel writes the child's tid to `child_tid` in the child's memory before it runs.
