@@ -37,12 +37,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Profiling/Fixtures holds captured guest stops, read by path (gzip).
+        // Profiling/Fixtures holds captured guest stops, read by path (xz).
         .testTarget(name: "OspreyCoreTests", dependencies: ["OspreyCore"], exclude: ["Profiling/Fixtures"]),
         .testTarget(name: "OspreyGuestKitTests", dependencies: ["OspreyGuestKit"]),
         .testTarget(name: "OspreyToolsTests", dependencies: ["OspreyTools", "OspreyCore"]),
         .testTarget(name: "OspreyFuzzingTests", dependencies: ["OspreyFuzzing"]),
         // Boots real guests in QEMU with the real plugin. Needs `swift build` first.
-        .testTarget(name: "IntegrationTests", dependencies: ["OspreyTools", "OspreyGuestKit", "OspreyCore"]),
+        // Scenarios holds guest shell scripts, read by path.
+        .testTarget(name: "IntegrationTests", dependencies: ["OspreyTools", "OspreyGuestKit", "OspreyCore"], exclude: ["Scenarios"]),
     ]
 )

@@ -28,9 +28,43 @@ struct ProfileBTFTests {
     @Test(arguments: cases)
     func profileMatchesBTF(_ c: Case) throws {
         let guest = try Fixtures.guest("default-\(c.kernel)", kernel: c.kernel)
-        let out = try Fixtures.scratch("profile-\(c.kernel)")
+        let (profile, outcome, seconds, file) = try Self.generate(guest: guest, name: "profile-\(c.kernel)", extra: c.extra)
+        if c.extra.isEmpty && outcome == .poweredOff(scenarioStatus: 0) {
+            Fixtures.remember(profile: file, kernel: c.kernel)
+        }
+        let comparison = try Self.compare(profile, guest: guest, title: "profile \(c.name)", seconds: seconds)
+        #expect(comparison.mismatches.isEmpty, "fields that differ from BTF: \(comparison.mismatches)")
+        #expect(comparison.missing.isEmpty, "mandatory fields not found: \(comparison.missing)")
+    }
+
+    /// The appliance scenario (Scenarios/appliance.sh) was not written for the profile: a
+    /// small system's boot (accounts, syslogd, a web server that drops to its own user, a
+    /// service account's agent, DHCP in the background, a log job, curl and wget clients).
+    /// The profile learnt from it is complete and equal to BTF, on each configuration.
+    static let applianceCases = [
+        Case(name: "6.1 amd64", kernel: "linux-image-6.1.0-56-amd64"),
+        Case(name: "6.1 amd64 -smp 2", kernel: "linux-image-6.1.0-56-amd64", extra: ["-smp", "2"]),
+        Case(name: "6.1 amd64, Skylake (KPTI on)", kernel: "linux-image-6.1.0-56-amd64", extra: ["-cpu", "Skylake-Client-v1"]),
+        Case(name: "6.1 arm64", kernel: "linux-image-6.1.0-56-arm64"),
+        Case(name: "5.10 amd64 (bullseye)", kernel: "linux-image-5.10.0-46-amd64"),
+        Case(name: "6.12 amd64 (bookworm-backports)", kernel: "linux-image-6.12.95+deb12-amd64"),
+    ]
+
+    @Test(arguments: applianceCases)
+    func applianceProfileIsCompleteAndMatchesBTF(_ c: Case) throws {
+        let scenario = try String(contentsOf: Fixtures.scenarios.appendingPathComponent("appliance.sh"), encoding: .utf8)
+        let guest = try Fixtures.guest("appliance-\(c.kernel)", kernel: c.kernel, packages: ["curl"], scenario: scenario)
+        let (profile, _, seconds, _) = try Self.generate(guest: guest, name: "appliance-profile-\(c.kernel)", extra: c.extra)
+        let comparison = try Self.compare(profile, guest: guest, title: "appliance profile \(c.name)", seconds: seconds)
+        #expect(comparison.mismatches.isEmpty, "fields that differ from BTF: \(comparison.mismatches)")
+        #expect(profile.missing.isEmpty, "fields not found: \(profile.missing.map(\.field))")
+    }
+
+    /// Boots `guest` in profile mode; expects it to power off with the scenario's status 0.
+    static func generate(guest: URL, name: String, extra: [String]) throws -> (KernelProfile, RunOutcome, Double, URL) {
+        let out = try Fixtures.scratch(name)
         var session = TraceSession(invocation: try QemuInvocation.guest(at: guest), traceFile: out.appendingPathComponent("profile.json"))
-        session.invocation.arguments += c.extra
+        session.invocation.arguments += extra
         session.mode = "profile"
         session.plugin = try Fixtures.plugin()
         session.consoleFile = out.appendingPathComponent("console.txt")
@@ -38,11 +72,14 @@ struct ProfileBTFTests {
         let result = try session.run()
         #expect(result.outcome == .poweredOff(scenarioStatus: 0), "\(result.outcome)")
         let profile = try KernelProfile(jsonText: String(contentsOf: session.traceFile, encoding: .utf8))
-        if c.extra.isEmpty && result.outcome == .poweredOff(scenarioStatus: 0) {
-            Fixtures.remember(profile: session.traceFile, kernel: c.kernel)
-        }
-        let oracle = try BTFOracle(vmlinuz: guest.appendingPathComponent("vmlinuz"), workDirectory: Fixtures.btfCache())
+        #expect(profile.kernel.banner?.hasPrefix("Linux version ") == true)
+        return (profile, result.outcome, result.wallSeconds, session.traceFile)
+    }
 
+    /// Compares a learnt profile with the BTF of the guest's kernel and prints the table:
+    /// fields that differ, and mandatory fields BTF has that the profile lacks.
+    static func compare(_ profile: KernelProfile, guest: URL, title: String, seconds: Double) throws -> (mismatches: [String], missing: [String]) {
+        let oracle = try BTFOracle(vmlinuz: guest.appendingPathComponent("vmlinuz"), workDirectory: Fixtures.btfCache())
         var rows: [(String, String, String, String)] = []
         var mismatches: [String] = []
         var missing: [String] = []
@@ -54,7 +91,7 @@ struct ProfileBTFTests {
             case (nil, nil): continue
             case let (t?, l?) where t == l: verdict = "ok"
             case (_?, nil):
-                if Self.optional(key, oracle: oracle) { verdict = "not needed" } else {
+                if optional(key, oracle: oracle) { verdict = "not needed" } else {
                     verdict = "MISSING"
                     missing.append(key)
                 }
@@ -70,7 +107,7 @@ struct ProfileBTFTests {
         case let (.perCPU(_, offset)?, truth?):
             rows.append(("current_task (per-CPU)", "0x" + String(truth, radix: 16), "0x" + String(offset, radix: 16), offset == truth ? "ok" : "MISMATCH"))
             if offset != truth { mismatches.append("current_task") }
-        case (.register("sp_el0")?, nil) where c.kernel.hasSuffix("arm64"):
+        case (.register("sp_el0")?, nil) where profile.kernel.architecture == .aarch64:
             rows.append(("current_task", "SP_EL0 (arm64)", "sp_el0", "ok"))
         case (.perCPU(_, let offset)?, nil):
             // Older BTF (5.10) has no per-CPU variables: nothing to compare with.
@@ -83,14 +120,12 @@ struct ProfileBTFTests {
         rows.append(("vma_container", expectedContainer.rawValue, profile.vmaContainer?.rawValue ?? "-", profile.vmaContainer == expectedContainer ? "ok" : "MISMATCH"))
         if profile.vmaContainer != expectedContainer { mismatches.append("vma_container") }
 
-        print("[profile \(c.name)] \(String(format: "%.1f", result.wallSeconds)) s, banner: \(profile.kernel.banner ?? "none")")
+        print("[\(title)] \(String(format: "%.1f", seconds)) s, banner: \(profile.kernel.banner ?? "none")")
         for (key, truth, learned, verdict) in rows {
             print("  \(key.padding(toLength: 28, withPad: " ", startingAt: 0)) BTF \(truth.padding(toLength: 16, withPad: " ", startingAt: 0)) osprey \(learned.padding(toLength: 10, withPad: " ", startingAt: 0)) \(verdict)")
         }
         for m in profile.missing { print("  missing \(m.field): \(m.reason)") }
-        #expect(mismatches.isEmpty, "fields that differ from BTF: \(mismatches)")
-        #expect(missing.isEmpty, "mandatory fields not found: \(missing)")
-        #expect(profile.kernel.banner?.hasPrefix("Linux version ") == true)
+        return (mismatches, missing)
     }
 
     /// `osprey profile --check` on a live guest: a profile made from BTF passes every field it
@@ -140,6 +175,11 @@ struct ProfileBTFTests {
 }
 
 extension Fixtures {
+    /// Scenario scripts kept with the tests (`Tests/IntegrationTests/Scenarios`).
+    static var scenarios: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scenarios")
+    }
+
     /// Where BTF blobs extracted by the oracle are kept between runs.
     static func btfCache() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("osprey-tests/btf-oracle")

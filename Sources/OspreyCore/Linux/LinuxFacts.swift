@@ -126,7 +126,9 @@ public final class LinuxFacts {
         case "lseek":
             if result >= 0, image.positions[previous.int(0)] != nil { image.positions[previous.int(0)] = UInt64(result) }
         case "close", "dup2", "dup3":
-            image.positions[previous.int(previous.name == "close" ? 0 : 1)] = nil
+            let fd = previous.int(previous.name == "close" ? 0 : 1)
+            image.positions[fd] = nil
+            image.boundPorts[fd] = nil
         case "chdir" where result == 0:
             image.workingDirectoryName = previous.path.flatMap(Self.directoryName)
         case "fchdir" where result == 0:
@@ -135,12 +137,15 @@ public final class LinuxFacts {
             if result == 0, let (port, _) = Self.inetAddress(previous.socketAddress) { image.boundPorts[previous.int(0)] = port }
         default: break
         }
-        if ["readv", "writev", "sendfile", "splice", "copy_file_range", "sendfile64"].contains(previous.name) {
+        if Self.positionBlurringCalls.contains(previous.name) {
             image.positions.removeAll()
         }
         threads[context] = thread
         images[space] = image
     }
+
+    /// Calls that move a descriptor's position by amounts the facts do not follow.
+    static let positionBlurringCalls: Set<String> = ["readv", "writev", "sendfile", "splice", "copy_file_range", "sendfile64"]
 
     /// The name the kernel gives the directory a chdir path leads to (its last component, or
     /// `/`); nil when the path ends in `.` or `..`.

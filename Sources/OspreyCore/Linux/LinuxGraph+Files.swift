@@ -109,7 +109,11 @@ extension LinuxProfileGraph {
             Test("fs", at: "a call by a process after it chdir'd (or exec'd after a chdir)",
                  fields: [Field(F.fs, taskPointerRange, sharesByValue: true), Field(F.fsPwd, .range(0, 0x100, step: 8))],
                  needs: [F.currentTask, F.pathDentry, F.dName, F.qstrName],
-                 applies: { chdirTarget($0) != nil && $0.currentTask != nil },
+                 // Not after `cd /`: fs_struct.root names `/` too, and both would pass.
+                 applies: { p in
+                     guard let name = chdirTarget(p), p.currentTask != nil else { return false }
+                     return name != [0x2F]
+                 },
                  step: { p, level, o, values in
                      if level == 0 {
                          guard let task = p.currentTask, let fs = p.pointer(at: p.at(task, o[0])) else { return .fail }

@@ -33,6 +33,17 @@ extension LinuxProfileGraph {
         connected(p) ?? acceptedPeer(p)
     }
 
+    /// After a successful bind of an AF_INET socket to one address (not INADDR_ANY): (fd,
+    /// address). Until it connects, such a socket's local address is that one and its peer
+    /// address is 0, which tells the two address fields apart where all traffic is
+    /// 127.0.0.1 to 127.0.0.1 (a server bound to loopback, as local services are).
+    static func boundAddress(_ p: Probe<LinuxFacts>) -> (fd: Int, address: UInt32)? {
+        guard let previous = p.stop.previous, previous.name == "bind", previous.result == 0,
+              let (_, address) = LinuxFacts.inetAddress(previous.socketAddress), address != 0
+        else { return nil }
+        return (previous.int(0), address)
+    }
+
     static var socketTests: [Test] {
         [
             Test("socket", at: "a call after socket()",
@@ -78,23 +89,33 @@ extension LinuxProfileGraph {
                      guard let (fd, port, _) = peer(p), let sk = sock(p, fd: fd) else { return .fail }
                      return p.memory.u16(p.at(sk, o[0])) == port.byteSwapped ? .descend : .fail
                  }),
-            Test("skc_daddr", at: "a call after connect() to, or accept() from, an AF_INET peer",
+            Test("skc_daddr", at: "a call after connect() to, or accept() from, an AF_INET peer, or after bind() to an address",
                  fields: [Field(F.skcDaddr, .range(0, 0x40, step: 4))], needs: [F.privateData, F.socketSK, F.skcFamily],
                  agreeingStops: 1,
-                 applies: { peer($0) != nil },
+                 applies: { peer($0) != nil || boundAddress($0) != nil },
                  step: { p, _, o, _ in
-                     guard let (fd, _, address) = peer(p), let sk = sock(p, fd: fd) else { return .fail }
-                     return p.memory.u32(p.at(sk, o[0])) == address ? .descend : .fail
+                     if let (fd, _, address) = peer(p) {
+                         guard let sk = sock(p, fd: fd) else { return .fail }
+                         return p.memory.u32(p.at(sk, o[0])) == address ? .descend : .fail
+                     }
+                     guard let (fd, _) = boundAddress(p), let sk = sock(p, fd: fd) else { return .fail }
+                     return p.memory.u32(p.at(sk, o[0])) == 0 ? .descend : .fail
                  }),
-            Test("skc_rcv_saddr", at: "a call after accept() of a connection whose connect() was seen",
-                 fields: [Field(F.skcRcvSaddr, .range(0, 0x40, step: 4))], needs: [F.privateData, F.socketSK, F.skcNum],
+            Test("skc_rcv_saddr", at: "a call after accept() of a connection whose connect() was seen, or after bind() to an address",
+                 fields: [Field(F.skcRcvSaddr, .range(0, 0x40, step: 4))], needs: [F.privateData, F.socketSK],
                  agreeingStops: 1,
                  applies: { p in
-                     // The accepted socket's local address is the one its client connected to.
-                     guard let a = accepted(p), let sk = sock(p, fd: a.fd), let port = p.memory.u16(p.at(sk, p.offset(F.skcNum))) else { return false }
+                     if boundAddress(p) != nil { return true }
+                     // The accepted socket's local address is the one its client connected to
+                     // (its port tells which connect: skc_num must be known for that).
+                     guard p.offsets[F.skcNum] != nil, let a = accepted(p), let sk = sock(p, fd: a.fd), let port = p.memory.u16(p.at(sk, p.offset(F.skcNum))) else { return false }
                      return p.facts.connects.contains { $0.port == port }
                  },
                  step: { p, _, o, _ in
+                     if let (fd, address) = boundAddress(p) {
+                         guard let sk = sock(p, fd: fd) else { return .fail }
+                         return p.memory.u32(p.at(sk, o[0])) == address ? .descend : .fail
+                     }
                      // (its destination is the client's address, 127.0.0.1 when it connected to 127.0.0.2)
                      guard let a = accepted(p), let sk = sock(p, fd: a.fd),
                            let port = p.memory.u16(p.at(sk, p.offset(F.skcNum))),

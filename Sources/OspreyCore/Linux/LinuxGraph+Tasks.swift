@@ -108,19 +108,30 @@ extension LinuxProfileGraph {
                      else { return .fail }
                      return .descend
                  }),
-            // exit_state first: EXIT_ZOMBIE in the zombie and 0 in the running caller leaves few
-            // candidates, so exit_code's enumeration under them stays linear in the struct size
-            // even when the exit code is 0 (and every zero word of the zombie could be it).
-            Test("exit", at: "a call while a process that called exit_group is a zombie",
-                 fields: [Field(F.exitState, taskRange), Field(F.exitCode, taskRange)], needs: [F.currentTask, F.pid, F.tasks],
+            // exit_state alone first: EXIT_ZOMBIE in the zombie and 0 in the running caller,
+            // whatever the exit code. Then exit_code, from a zombie whose code is not 0 (a zero
+            // code cannot be told from the task's other zero words), so its enumeration is one
+            // field wide.
+            Test("exit_state", at: "a call while a process that called exit_group is a zombie",
+                 fields: [Field(F.exitState, taskRange)], needs: [F.currentTask, F.pid, F.tasks],
                  applies: { p in !p.facts.exited.isEmpty && zombie(p) != nil },
-                 step: { p, level, o, _ in
-                     guard let (task, code) = zombie(p), let current = p.currentTask else { return .inapplicable }
-                     guard let v = p.memory.u32(p.at(task, o[level])) else { return .fail }
-                     if level == 0 {
-                         return v == 0x20 /* EXIT_ZOMBIE */ && p.memory.u32(p.at(current, o[0])) == 0 ? .descend : .fail
-                     }
-                     return o[1] != o[0] && Int(v) == code << 8 ? .descend : .fail
+                 step: { p, _, o, _ in
+                     guard let (task, _) = zombie(p), let current = p.currentTask else { return .inapplicable }
+                     return p.memory.u32(p.at(task, o[0])) == 0x20 /* EXIT_ZOMBIE */ && p.memory.u32(p.at(current, o[0])) == 0 ? .descend : .fail
+                 }),
+            // do_exit stores the code before it can sleep (in exit_mm, say), so a process that
+            // entered exit_group and was scheduled out holds it already, before it is a zombie,
+            // which a parent blocked in wait4 reaps before any other call is entered. Two
+            // agreeing stops guard against a task caught before the store.
+            Test("exit_code", at: "a call while a process that called exit_group with a code other than 0 is still on the task list",
+                 fields: [Field(F.exitCode, taskRange)], needs: [F.currentTask, F.pid, F.tasks, F.exitState],
+                 agreeingStops: 2,
+                 applies: { p in !p.facts.exited.isEmpty && (zombie(p)?.1 ?? 0) != 0 },
+                 step: { p, _, o, _ in
+                     guard let (task, code) = zombie(p), code != 0, let current = p.currentTask, task != current else { return .inapplicable }
+                     guard o[0] != p.offset(F.exitState), let v = p.memory.u32(p.at(task, o[0])) else { return .fail }
+                     // The running caller has not exited: its exit_code is 0.
+                     return Int(v) == code << 8 && p.memory.u32(p.at(current, o[0])) == 0 ? .descend : .fail
                  }),
             Test("state", at: "a call while a zombie whose exit code is known is on the task list",
                  fields: [Field(F.state, .range(0, 0x100, step: 4))], needs: [F.currentTask, F.pid, F.tasks],
@@ -265,16 +276,19 @@ extension LinuxProfileGraph {
         }
     }
 
-    /// A zombie on the task list whose exit code is known: (task, code). Cached per stop.
+    /// A task on the list that entered exit_group with a known code (a zombie, or on its way to
+    /// being one): (task, code), one with a code other than 0 if there is one. Cached per stop.
     static func zombie(_ p: Probe<LinuxFacts>) -> (UInt64, Int)? {
         let key = p.cacheKey(.zombie, F.currentTask, F.tasks, F.pid)
         if let cached = p.lists[key] { return cached.count == 2 ? (cached[0], Int(cached[1])) : nil }
+        // A zombie whose exit code is not 0 tells exit_code apart from the zero words of the
+        // task: prefer one (orphans that exited 0 can sit first on the list for long).
         var found: (UInt64, Int)?
         if !p.facts.exited.isEmpty {
             for task in p.allTasks() {
                 if let pid = p.u32(task, F.pid), let code = p.facts.exited[Int(pid)] {
-                    found = (task, code)
-                    break
+                    if found == nil || (found?.1 == 0 && code != 0) { found = (task, code) }
+                    if code != 0 { break }
                 }
             }
         }

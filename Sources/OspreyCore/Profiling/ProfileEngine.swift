@@ -101,8 +101,6 @@ public final class ProfileEngine<Facts> {
             branched.append((need, values))
         }
         states[index].waitingFor = nil
-        probe.offsets = found
-        guard test.applies(probe) else { return }
 
         var assignments: [[Int]] = [[]]
         for parent in branched {
@@ -112,6 +110,16 @@ public final class ProfileEngine<Facts> {
                 return
             }
         }
+        // Whether the test applies can depend on a parent still undecided (a thread is not its
+        // leader when pid != tgid): decide it under each candidate, never under a default.
+        // A candidate under which the test does not apply is neither tested nor eliminated here.
+        assignments = assignments.filter { assignment in
+            probe.offsets = found
+            for (i, parent) in branched.enumerated() { probe.offsets[parent.key] = assignment[i] }
+            return test.applies(probe)
+        }
+        probe.offsets = found
+        if assignments.isEmpty { return }
         var results: [(assignment: [Int], passes: [[Int]])] = []
         var inapplicable = false
         func enumerate(survivorsOnly: Bool, ownOpen: Bool = false, budget: Int? = nil) {
@@ -216,7 +224,9 @@ public final class ProfileEngine<Facts> {
 
     private func eliminateParents(branched: [(key: String, values: [Int])], results: [(assignment: [Int], passes: [[Int]])]) {
         for (i, parent) in branched.enumerated() {
-            let alive = Set(results.filter { !$0.passes.isEmpty }.map { $0.assignment[i] })
+            let passing = Set(results.filter { !$0.passes.isEmpty }.map { $0.assignment[i] })
+            let tested = Set(results.map { $0.assignment[i] })
+            let alive = Set(parent.values.filter { passing.contains($0) || !tested.contains($0) })
             guard let ownerIndex = owner[parent.key], let position = graph.tests[ownerIndex].fields.firstIndex(where: { $0.key == parent.key }),
                   var combos = states[ownerIndex].combos
             else { continue }
