@@ -105,7 +105,7 @@ final class MonitorSession: @unchecked Sendable {
             arm(vcpu, .exiting(thread: name == "exit", code: Int(truncatingIfNeeded: record.args[0])))
             return
         }
-        guard !wanted.intersection(enabled).isEmpty || !wanted.intersection([.processes, .names]).isEmpty else { return }
+        guard !wanted.intersection(enabled).isEmpty || !wanted.intersection([.processes, .names, .identity]).isEmpty else { return }
         let context = UserContext(addressSpace: space, threadPointer: record.threadPointer)
         let entered = Entered(abi: record.abi, name: name, args: record.args, returnAddress: record.returnAddress.rawValue, stackPointer: record.stackPointer)
         calls.withLock { table in

@@ -43,6 +43,8 @@ public struct MonitorInterest: OptionSet, Sendable {
     public static let exits = MonitorInterest(rawValue: 1 << 4)
     /// Renames the task (`prctl(PR_SET_NAME)`).
     public static let names = MonitorInterest(rawValue: 1 << 5)
+    /// Changes the caller's user or group ids (`setresuid` and friends).
+    public static let identity = MonitorInterest(rawValue: 1 << 6)
 
     /// What a call of this name changes.
     public static func of(_ name: String) -> MonitorInterest {
@@ -61,6 +63,9 @@ public struct MonitorInterest: OptionSet, Sendable {
         case "mmap", "mmap2", "munmap", "mprotect", "mremap", "brk", "shmat", "shmdt", "madvise", "pkey_mprotect":
             [.memory]
         case "prctl": [.names]
+        case "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setfsuid", "setfsgid",
+             "setuid32", "setgid32", "setreuid32", "setregid32", "setresuid32", "setresgid32":
+            [.identity]
         default: []
         }
     }

@@ -95,9 +95,8 @@ public final class ObjectMonitor {
             seen.insert(task.pid)
             if processes[task.pid] == nil {
                 discover(task, context: context, isCurrent: address == current, out: &out)
-            } else {
-                processes[task.pid]?.task.state = task.state
-                processes[task.pid]?.task.exitState = task.exitState
+            } else if task.isLeader {
+                changed(task, vcpu: vcpu, out: &out)
             }
             if task.exitState != 0, processes[task.pid]?.exited == false {
                 ended(task.pid, status: ExitStatus(waitStatus: task.exitCode), how: "zombie", vcpu: vcpu, out: &out)
@@ -139,6 +138,26 @@ public final class ObjectMonitor {
         sub.task = task
         if reads.contains(.files) { refreshFiles(context: sub, inherited: true, out: &out) }
         if reads.contains(.memory) { refreshRegions(context: sub, inherited: true, out: &out) }
+    }
+
+    /// A known process read again (at a task-list walk, or after it changed its ids): one
+    /// `process update` event with what differs from the shadow (parent after reparenting,
+    /// real uid, state letter), none when nothing does.
+    func changed(_ task: KernelTask, vcpu: Int, out: inout [MonitorEvent]) {
+        guard var process = processes[task.pid], !process.exited, process.task.address == task.address else { return }
+        let before = process.task
+        var fields: [MonitorEvent.Field] = []
+        if task.ppid != before.ppid { fields.append(.init("ppid", .int(Int64(task.ppid)))) }
+        if let uid = task.uid, uid != before.uid { fields.append(.init("uid", .int(Int64(uid)))) }
+        // (a zombie's Z comes with its exit event)
+        if task.exitState == 0, task.stateLetter != before.stateLetter { fields.append(.init("state", .string(task.stateLetter))) }
+        process.task.ppid = task.ppid
+        if task.uid != nil { process.task.uid = task.uid }
+        process.task.state = task.state
+        process.task.exitState = task.exitState
+        processes[task.pid] = process
+        guard !fields.isEmpty else { return }
+        out.append(event("process", "update", process.task, vcpu: vcpu, fields))
     }
 
     func threadStarted(tid: GuestPID, in pid: GuestPID, context: Context, out: inout [MonitorEvent]) {
@@ -234,6 +253,12 @@ public final class ObjectMonitor {
             reconcile(context, out: &out)
         case "kill", "tkill", "tgkill":
             reconcile(context, out: &out)
+        case "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setfsuid", "setfsgid",
+             "setuid32", "setgid32", "setreuid32", "setregid32", "setresuid32", "setresgid32":
+            if let t = context.reader.task(at: context.task.address), t.isLeader {
+                context.task = t
+                changed(t, vcpu: context.vcpu, out: &out)
+            }
         case "prctl":
             if call.args[0] == 15 /* PR_SET_NAME */, let t = context.reader.task(at: context.task.address) {
                 context.task = t

@@ -101,6 +101,12 @@ public struct SystemState: Sendable {
             }
         case ("process", "rename"):
             update(e.pid) { $0.comm = e.comm }
+        case ("process", "update"):
+            update(e.pid) { p in
+                if let ppid = e.int("ppid") { p.ppid = ppid }
+                if let uid = e.int("uid") { p.uid = uid }
+                if e.strings["state"] != nil { p.state = Self.stateLetter(e.strings["state"]) }
+            }
         case ("process", "exit"):
             update(e.pid) { p in
                 p.exit = Exit(seq: e.seq, code: e.int("code"), signal: e.int("signal"), how: e.word("how") ?? "?")

@@ -5,17 +5,18 @@ import OspreyTools
 /// Osprey's state at a mark against the guest's /proc snapshot of the same moment.
 struct ProcComparison {
     struct Counts: CustomStringConvertible {
-        var processes = 0, userProcesses = 0, descriptors = 0, regions = 0, tcp = 0, unix = 0
+        var processes = 0, userProcesses = 0, uids = 0, descriptors = 0, regions = 0, tcp = 0, unix = 0
         mutating func add(_ o: Counts) {
             processes += o.processes
             userProcesses += o.userProcesses
+            uids += o.uids
             descriptors += o.descriptors
             regions += o.regions
             tcp += o.tcp
             unix += o.unix
         }
         var description: String {
-            "\(processes) processes (\(userProcesses) with user space), \(descriptors) descriptors, \(regions) regions, \(tcp) TCP and \(unix) Unix sockets"
+            "\(processes) processes (\(userProcesses) with user space, \(uids) uids), \(descriptors) descriptors, \(regions) regions, \(tcp) TCP and \(unix) Unix sockets"
         }
     }
 
@@ -48,6 +49,10 @@ struct ProcComparison {
                 || (g.maps.isEmpty && g.comm.hasPrefix(comm + "-") && comm.hasPrefix("kworker/"))
             if !sameName { mismatches.append("pid \(pid): comm \(o.comm) vs /proc \(g.comm)") }
             if o.ppid != g.ppid { mismatches.append("pid \(pid) \(g.comm): ppid \(o.ppid) vs /proc \(g.ppid)") }
+            if let uid = g.uid {
+                counts.uids += 1
+                if o.uid != uid { mismatches.append("pid \(pid) \(g.comm): uid \(o.uid.map(String.init) ?? "unknown") vs /proc \(uid)") }
+            }
             guard !g.maps.isEmpty else { continue }  // a kernel thread: no memory, descriptors or argv
             counts.userProcesses += 1
             if (o.commandLine ?? []).map(\.lossyString) != g.commandLine {

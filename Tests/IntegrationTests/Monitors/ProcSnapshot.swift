@@ -1,7 +1,7 @@
 import Foundation
 
 /// What the guest's own /proc showed at one marked moment, as the /proc test's scenario
-/// prints it to the console (`@@stat`, `@@map`, `@@cmdline`, `@@fd`, `@@tcp`, `@@unix`
+/// prints it to the console (`@@stat`, `@@uid`, `@@map`, `@@cmdline`, `@@fd`, `@@tcp`, `@@unix`
 /// lines between `@@osprey-mark N` and `@@osprey-end N`).
 struct ProcSnapshot {
     struct Process {
@@ -9,6 +9,8 @@ struct ProcSnapshot {
         var comm: String
         var state: String
         var ppid: Int
+        /// The real uid (`Uid:` of `/proc/PID/status`).
+        var uid: Int?
         var commandLine: [String] = []
         /// "start-end perms offset inode path" per region, as /proc/PID/maps has them.
         var maps: [Region] = []
@@ -47,6 +49,9 @@ struct ProcSnapshot {
             case "@@osprey-end": if let c = current { out.append(c) }; current = nil
             case "@@self": current?.dumper = Int(rest) ?? 0
             case "@@stat": if let p = stat(rest) { current?.processes[p.pid] = p }
+            case "@@uid":
+                let (pid, uid) = split(rest)
+                if let pid = Int(pid) { current?.processes[pid]?.uid = Int(uid) }
             case "@@map":
                 let (pid, text) = split(rest)
                 if let pid = Int(pid), let r = region(text) { current?.processes[pid]?.maps.append(r) }

@@ -10,7 +10,8 @@ import Testing
 @Suite("Object monitors against the guest's /proc", .serialized)
 struct ProcViewTests {
     /// Long-lived processes holding files, pipes and sockets (syslogd's /dev/log, a TCP
-    /// connection over loopback from nc to busybox httpd), then two snapshots: one with them all, one
+    /// connection over loopback from nc to busybox httpd, which daemonizes and runs as
+    /// nobody), then two snapshots: one with them all, one
     /// after a `kill -9` (the victim's last call never returns).
     static let scenario = """
         #!/bin/sh
@@ -22,6 +23,7 @@ struct ProcViewTests {
                 for d in /proc/[0-9]*; do
                     p=${d#/proc/}
                     sed "s/^/@@stat /" $d/stat 2>/dev/null || continue
+                    sed -n "s/^Uid:[[:space:]]*\\([0-9]*\\).*/@@uid $p \\1/p" $d/status
                     sed "s/^/@@map $p /" $d/maps
                     echo "@@cmdline $p $(od -An -v -tx1 $d/cmdline | tr -d '\\n')"
                     ls -l $d/fd | sed "s/^/@@fd $p /"
@@ -37,7 +39,11 @@ struct ProcViewTests {
         exec 7>/tmp/held.txt
         syslogd -n -O /tmp/messages &
         mkdir -p /tmp/www
-        httpd -f -p 127.0.0.1:8080 -h /tmp/www &
+        # A service account's long-lived process: su (seen as root) drops to nobody itself.
+        grep -q '^nobody:' /etc/passwd || echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >> /etc/passwd
+        su -s /bin/sh -c 'exec sleep 1000' nobody &
+        # httpd daemonizes (its parent exits: it is reparented to init) and drops to nobody.
+        httpd -p 127.0.0.1:8080 -h /tmp/www -u 65534:65534
         sleep 1
         sleep 1000 | nc 127.0.0.1 8080 &
         sleep 1
@@ -90,7 +96,7 @@ struct ProcViewTests {
             totals.add(comparison.counts)
         }
         print("[proc \(c.testDescription)] compared in all: \(totals)")
-        #expect(totals.processes >= 20 && totals.userProcesses >= 6 && totals.descriptors >= 20 && totals.regions >= 40
+        #expect(totals.processes >= 20 && totals.userProcesses >= 6 && totals.uids >= 20 && totals.descriptors >= 20 && totals.regions >= 40
                 && totals.tcp >= 2 && totals.unix >= 1, "too little compared: \(totals)")
 
         // The victim died by SIGKILL in its nanosleep, with no call of its own after: reported
